@@ -1,0 +1,157 @@
+//! The command line (clap derive). Only argument shapes live here; turning
+//! them into validated options happens in `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+
+/// Plain-language informed-consent documents for psychotherapy practices, per US state, as HTML and PDF.
+#[derive(Debug, Parser)]
+#[command(name = "consentgen", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every document for every state of a practice (without PRACTICE: the bundled example)
+    Build(BuildArgs),
+    /// Print a state's rules in effect, in plain words with citations
+    Explain(ExplainArgs),
+    /// Write a commented starter practice.toml
+    Init(InitArgs),
+}
+
+/// Flags that select input folders.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Folder of jurisdiction files to use instead of the bundled ones
+    #[arg(long, value_name = "DIR")]
+    pub jurisdictions: Option<PathBuf>,
+    /// Folder of templates that override bundled ones of the same name
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// `consentgen build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The practice file (default: the bundled example practice)
+    pub practice: Option<PathBuf>,
+    /// Output folder
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// States to build: codes separated by commas, or `all` (default: the practice's states)
+    #[arg(long, value_name = "CA,NY|all", value_parser = parse_states)]
+    pub states: Option<States>,
+    /// Formats to write
+    #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
+    pub formats: FormatList,
+    /// Build with the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// How to print messages
+    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
+    pub message_format: MessageFormatArg,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub inputs: InputArgs,
+}
+
+/// `consentgen explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// USPS code of the state, e.g. CA
+    pub state: String,
+    /// Show the rules in effect on this date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
+    pub format: ExplainFormatArg,
+    /// Folder of jurisdiction files to use instead of the bundled ones
+    #[arg(long, value_name = "DIR")]
+    pub jurisdictions: Option<PathBuf>,
+}
+
+/// `consentgen init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write practice.toml into
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// `--message-format`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MessageFormatArg {
+    /// Full diagnostics with the source underlined
+    Human,
+    /// One line per diagnostic
+    Short,
+    /// JSON Lines on standard output
+    Json,
+}
+
+/// `explain --format`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExplainFormatArg {
+    /// Plain words
+    Text,
+    /// JSON for scripts
+    Json,
+}
+
+/// `--states`.
+#[derive(Clone, Debug)]
+pub enum States {
+    /// Every jurisdiction file.
+    All,
+    /// These codes.
+    List(Vec<String>),
+}
+
+/// `--formats`.
+#[derive(Clone, Copy, Debug)]
+pub struct FormatList {
+    /// HTML wanted.
+    pub html: bool,
+    /// PDF wanted.
+    pub pdf: bool,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-01-01"))
+}
+
+fn parse_states(s: &str) -> Result<States, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(States::All);
+    }
+    let codes: Vec<String> = s.split(',').map(|c| c.trim().to_ascii_uppercase()).collect();
+    if codes.iter().any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic())) {
+        return Err(format!("`{s}` is not a list of state codes; write e.g. CA,NY or all"));
+    }
+    Ok(States::List(codes))
+}
+
+fn parse_formats(s: &str) -> Result<FormatList, String> {
+    let mut f = FormatList { html: false, pdf: false };
+    for part in s.split(',').map(str::trim) {
+        match part {
+            "html" => f.html = true,
+            "pdf" => f.pdf = true,
+            other => return Err(format!("unknown format `{other}`; use html, pdf or html,pdf")),
+        }
+    }
+    Ok(f)
+}

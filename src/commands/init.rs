@@ -1,0 +1,35 @@
+//! `consentgen init [DIR]`: writes a commented starter `practice.toml` that
+//! builds as it is.
+
+use std::path::Path;
+
+use crate::Outcome;
+use crate::write::write_atomic;
+
+use super::Reporter;
+
+/// Runs `consentgen init`.
+pub fn run(dir: &Path, reporter: &mut Reporter) -> Outcome {
+    let path = dir.join("practice.toml");
+    if path.exists() {
+        reporter.error(
+            &format!("`{}` already exists", path.display()),
+            "init never overwrites a file; choose another folder or remove the file",
+        );
+        return Outcome::BadInput;
+    }
+    match write_atomic(&path, crate::bundle::STARTER_PRACTICE.as_bytes()) {
+        Ok(_) => {
+            reporter.status(&format!(
+                "wrote {}\nnext: edit it, then run `consentgen build {}`",
+                path.display(),
+                path.display()
+            ));
+            Outcome::Ok
+        }
+        Err(e) => {
+            reporter.error(&format!("{e:#}"), "check that the folder exists and is writable");
+            Outcome::BadInput
+        }
+    }
+}

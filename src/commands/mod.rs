@@ -1,0 +1,107 @@
+//! The commands, one module each, and what they share: how diagnostics reach
+//! the user.
+
+pub mod build;
+pub mod explain;
+pub mod init;
+
+use std::io::Write as _;
+
+use crate::Outcome;
+use crate::diag::{Diagnostic, Sources};
+
+/// Which states a command covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateSelection {
+    /// The practice's own `states`.
+    Practice,
+    /// Every jurisdiction file.
+    All,
+    /// These codes.
+    List(Vec<String>),
+}
+
+/// How messages are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    /// Full diagnostics with the source underlined.
+    #[default]
+    Human,
+    /// One line each: `file:line:col: error[code]: message`.
+    Short,
+    /// JSON Lines: one object per diagnostic, then a summary object.
+    Json,
+}
+
+/// Prints diagnostics and status lines to standard error (standard output for JSON).
+#[derive(Debug, Default)]
+pub struct Reporter {
+    /// The format.
+    pub format: MessageFormat,
+}
+
+impl Reporter {
+    /// Creates a reporter.
+    pub fn new(format: MessageFormat) -> Reporter {
+        Reporter { format }
+    }
+
+    /// Prints one diagnostic.
+    pub fn report(&mut self, sources: &Sources, d: &Diagnostic) {
+        match self.format {
+            MessageFormat::Human => eprint!("{}", sources.render(d)),
+            MessageFormat::Short => eprintln!("{}", sources.render_short(d)),
+            MessageFormat::Json => {
+                let mut v = sources.to_json(d);
+                v["type"] = "diagnostic".into();
+                let _ = writeln!(std::io::stdout(), "{v}");
+            }
+        }
+    }
+
+    /// Prints every diagnostic.
+    pub fn report_all(&mut self, sources: &Sources, diags: &[Diagnostic]) {
+        for d in diags {
+            self.report(sources, d);
+        }
+    }
+
+    /// Prints the diagnostics of a failed command and returns exit status 2.
+    pub fn fail(&mut self, sources: &Sources, diags: &[Diagnostic]) -> Outcome {
+        self.report_all(sources, diags);
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        if self.format == MessageFormat::Human {
+            eprintln!(
+                "error: stopped after {errors} error{}; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+        Outcome::BadInput
+    }
+
+    /// Prints an error that has no input file.
+    pub fn error(&mut self, message: &str, hint: &str) {
+        self.report(&Sources::new(), &Diagnostic::error("error", message).with_hint(hint));
+    }
+
+    /// Prints a progress or summary line for people.
+    pub fn status(&mut self, line: &str) {
+        if self.format != MessageFormat::Json {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Prints to standard output; a closed pipe (`consentgen explain CA | head`)
+/// ends quietly, as ripgrep does.
+pub fn print_stdout(text: &str) -> Outcome {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Outcome::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Ok,
+        Err(e) => {
+            eprintln!("error: writing to standard output: {e}");
+            Outcome::BadInput
+        }
+    }
+}

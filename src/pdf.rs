@@ -1,0 +1,182 @@
+//! PDF: the Typst compiler embedded as a library.
+//!
+//! One [`Engine`] per build holds what every document shares: the standard
+//! library, the fonts (shipped inside the binary; no system fonts are ever
+//! read) and the fixed date. Each document gets a small [`World`] over it with
+//! three virtual files: the page template `/main.typ`, the document's markup
+//! `/body.typ` (from the Typst writer) and `/meta.json` (title, practice,
+//! footer data). Strings in `/meta.json` are data to Typst, never markup. No
+//! file outside these three can be read, so there is no disk or network
+//! access and no package download.
+
+use std::sync::OnceLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::date::Date;
+
+/// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL 1.1).
+static FONT_DATA: [&[u8]; 4] = [
+    include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
+    include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
+    include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
+    include_bytes!("../fonts/AtkinsonHyperlegible-BoldItalic.ttf"),
+];
+
+/// The page template every document is set in.
+pub const MAIN_TEMPLATE: &str = include_str!("../templates/pdf.typ");
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// Fonts are parsed once per process and shared by every document.
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> =
+            FONT_DATA.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    })
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("fixed virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// What one build shares across all of its PDFs.
+pub struct Engine {
+    library: LazyHash<Library>,
+    main: Source,
+    today: Datetime,
+    timestamp: Timestamp,
+    main_id: FileId,
+    body_id: FileId,
+    meta_id: FileId,
+}
+
+impl Engine {
+    /// Creates the engine. `today` is what Typst sees as the current date;
+    /// `timestamp` is the creation time written into every PDF (seconds since
+    /// 1970, UTC), fixed so that rebuilds give identical bytes.
+    pub fn new(template: &str, today: Date, timestamp: i64) -> Engine {
+        let main_id = file_id("/main.typ");
+        let to_datetime = |secs: i64| {
+            let d = Date::from_unix_seconds(secs).unwrap_or(today);
+            let s = secs.rem_euclid(86_400);
+            Datetime::from_ymd_hms(
+                d.year(),
+                d.month(),
+                d.day(),
+                (s / 3600) as u8,
+                (s / 60 % 60) as u8,
+                (s % 60) as u8,
+            )
+        };
+        Engine {
+            library: LazyHash::new(Library::builder().build()),
+            main: Source::new(main_id, template.to_string()),
+            today: Datetime::from_ymd(today.year(), today.month(), today.day())
+                .expect("a valid date"),
+            timestamp: Timestamp::new_utc(to_datetime(timestamp).expect("a valid time")),
+            main_id,
+            body_id: file_id("/body.typ"),
+            meta_id: file_id("/meta.json"),
+        }
+    }
+
+    /// Compiles one document to PDF/UA-1 bytes. `body` is Typst markup from
+    /// the Typst writer; `meta` is the JSON the page template reads. `ident`
+    /// identifies the document stably across rebuilds.
+    pub fn compile(
+        &self,
+        body: &str,
+        meta: &serde_json::Value,
+        ident: &str,
+    ) -> Result<Vec<u8>, String> {
+        let world = DocWorld {
+            engine: self,
+            body: Source::new(self.body_id, body.to_string()),
+            meta: Bytes::from_string(meta.to_string()),
+        };
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned.output.map_err(|errors| describe(&errors))?;
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("consentgen {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(self.timestamp),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::Ua_1])
+                .map_err(|e| e.message().to_string())?,
+            tagged: true,
+            pretty: false,
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| describe(&errors))
+    }
+}
+
+fn describe(errors: &[SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let hints: String = e.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            format!("{}{hints}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+struct DocWorld<'a> {
+    engine: &'a Engine,
+    body: Source,
+    meta: Bytes,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().book
+    }
+
+    fn main(&self) -> FileId {
+        self.engine.main_id
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.engine.main_id {
+            Ok(self.engine.main.clone())
+        } else if id == self.engine.body_id {
+            Ok(self.body.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.engine.meta_id {
+            Ok(self.meta.clone())
+        } else {
+            self.source(id).map(|s| Bytes::from_string(s.text().to_string()))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.engine.today)
+    }
+}

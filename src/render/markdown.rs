@@ -1,0 +1,124 @@
+//! Markdown: the one place that sets pulldown-cmark's options, and the
+//! escaper that keeps data text from becoming Markdown markup.
+//!
+//! Templates are Markdown; values from the practice and rule files are
+//! inserted through [`escape`], so a practice called `*Care* <b>` stays those
+//! characters in every output. Both writers (HTML and Typst) read the events
+//! that [`events`] returns, so a sentence is written once for both.
+
+use pulldown_cmark::{Event, Options, Parser};
+
+/// The Markdown extensions the templates may use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses Markdown into the event list both writers read.
+///
+/// Raw HTML is turned into text: it never reaches the HTML output as markup,
+/// and the PDF, which cannot show it, shows the same characters.
+pub fn events(markdown: &str) -> Vec<Event<'_>> {
+    Parser::new_ext(markdown, options())
+        .map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::InlineMath(m) | Event::DisplayMath(m) => Event::Text(m),
+            other => other,
+        })
+        .collect()
+}
+
+/// Escapes text for a Markdown template so that it reads as the same text.
+///
+/// Every ASCII punctuation character gets a backslash (CommonMark lets any of
+/// them be escaped), and every run of whitespace, line breaks included,
+/// becomes one space, so data can neither open a block (a heading, a list, an
+/// indented code block) nor an inline construct (emphasis, a link, HTML).
+pub fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut buf = String::with_capacity(text.len() + 8);
+    escape_into(text, &mut buf);
+    out.write_all(buf.as_bytes())
+}
+
+/// Escapes text for Markdown into a string (see [`escape`]).
+pub fn escape_into(text: &str, buf: &mut String) {
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            if !in_space {
+                buf.push(' ');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        if c.is_ascii_punctuation() {
+            buf.push('\\');
+        }
+        buf.push(c);
+    }
+}
+
+/// Escapes text for Markdown, returning a new string.
+pub fn escaped(text: &str) -> String {
+    let mut buf = String::new();
+    escape_into(text, &mut buf);
+    buf
+}
+
+/// The visible text of Markdown, as a reader would see it: the text of every
+/// text-bearing event, with block boundaries as line breaks.
+pub fn plain_text(events: &[Event<'_>]) -> String {
+    use pulldown_cmark::{Tag, TagEnd};
+    let mut out = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
+            Event::Start(Tag::Item) => {}
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_text(md: &str) -> String {
+        plain_text(&events(md)).trim().to_string()
+    }
+
+    #[test]
+    fn escaped_data_stays_text() {
+        for data in [
+            "<script>alert(1)</script> #set page(width: 1cm) {{ secret }} $x$",
+            "# Heading",
+            "- item",
+            "1. item",
+            "    indented code",
+            "*a* _b_ `c` [d](e) ![f](g) <h@i.j> &amp; &#65;",
+            "[^1] | x | y |\n| --- |",
+            "line\n\n# two",
+            "trailing \\",
+            "~~strike~~ {#id}",
+        ] {
+            let md = format!("Text: {}", escaped(data));
+            // Whitespace runs are one space to a reader (HTML and PDF alike).
+            let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+            let expected = collapse(&format!("Text: {data}"));
+            assert_eq!(collapse(&render_text(&md)), expected, "data {data:?} became markup");
+        }
+    }
+
+    #[test]
+    fn escapes_at_line_start() {
+        assert_eq!(escaped("# x"), "\\# x");
+        assert_eq!(escaped("a\n\n  b"), "a b");
+        assert_eq!(escaped("§ 43.92"), "§ 43\\.92");
+    }
+}

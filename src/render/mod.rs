@@ -1,0 +1,52 @@
+//! Render: a document's context through its Tera template to Markdown, then
+//! through pulldown-cmark to the two writers, HTML and Typst.
+//!
+//! One Markdown text feeds both writers, so every sentence is written once.
+
+pub mod html;
+pub mod markdown;
+pub mod templates;
+pub mod typst;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// One document rendered to its intermediate forms.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The Markdown the template produced.
+    pub markdown: String,
+    /// The document's title: the text of its first level-1 heading.
+    pub title: String,
+    /// The HTML fragment of the body.
+    pub html: String,
+    /// The Typst markup of the body.
+    pub typst: String,
+    /// The text a reader sees, for linting.
+    pub text: String,
+}
+
+/// Turns rendered Markdown into HTML and Typst.
+pub fn from_markdown(markdown: String) -> Rendered {
+    let events = markdown::events(&markdown);
+    let title = title(&events);
+    let html = html::write(&events);
+    let typst = typst::write(&events);
+    let text = markdown::plain_text(&events);
+    Rendered { title, html, typst, text, markdown: markdown.clone() }
+}
+
+fn title(events: &[Event<'_>]) -> String {
+    let mut inside = false;
+    let mut out = String::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }) => {
+                inside = true
+            }
+            Event::End(TagEnd::Heading(pulldown_cmark::HeadingLevel::H1)) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => out.push_str(t),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}

@@ -1,0 +1,201 @@
+//! Templates: Tera over Markdown for documents, Tera over HTML for the page
+//! shell and the index, and the Typst page template for PDFs.
+//!
+//! Two Tera instances, because the escape function belongs to an instance:
+//! document templates (`*.md`) escape every value for Markdown, so data can
+//! never become markup; HTML templates use Tera's HTML escaper. Bundled
+//! templates come first; a file of the same name in `--templates DIR`, then in
+//! the practice's own `templates/` folder, replaces it, file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Tera};
+
+use crate::diag::{Diagnostic, FileId, Sources};
+use crate::render::markdown;
+
+/// The document ids, in the order a packet lists them.
+pub const DOCUMENT_ORDER: [&str; 6] =
+    ["consent", "confidentiality", "telehealth", "minors", "authorization", "privacy-notice"];
+
+/// One template file as loaded.
+#[derive(Clone, Debug)]
+pub struct TemplateFile {
+    /// File name, e.g. `consent.md`; also the Tera template name.
+    pub name: String,
+    /// Where it came from, as shown to people (`<bundled>/templates/consent.md`).
+    pub origin: String,
+    /// Its text.
+    pub text: String,
+    /// Its id in [`Sources`].
+    pub file: FileId,
+}
+
+/// Every template of a build, parsed once.
+pub struct Templates {
+    markdown: Tera,
+    html: Tera,
+    /// The Typst page template.
+    pub pdf_main: String,
+    /// Every template file used, by name (sorted).
+    pub files: BTreeMap<String, TemplateFile>,
+}
+
+impl Templates {
+    /// Loads the bundled templates, then each override folder in order.
+    pub fn load(
+        sources: &mut Sources,
+        override_dirs: &[PathBuf],
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut files: BTreeMap<String, TemplateFile> = BTreeMap::new();
+        for (name, text) in crate::bundle::TEMPLATES {
+            let origin = format!("<bundled>/templates/{name}");
+            let file = sources.add(origin.clone(), *text);
+            files.insert(
+                name.to_string(),
+                TemplateFile { name: name.to_string(), origin, text: text.to_string(), file },
+            );
+        }
+        let mut diags = Vec::new();
+        for dir in override_dirs {
+            match read_dir_sorted(dir) {
+                Ok(paths) => {
+                    for path in paths {
+                        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                            continue;
+                        };
+                        if !(name.ends_with(".md")
+                            || name.ends_with(".html")
+                            || name.ends_with(".typ"))
+                        {
+                            continue;
+                        }
+                        match crate::read_input(&path) {
+                            Ok(text) => {
+                                let origin = path.display().to_string();
+                                let file = sources.add(origin.clone(), text.clone());
+                                files.insert(
+                                    name.to_string(),
+                                    TemplateFile { name: name.to_string(), origin, text, file },
+                                );
+                            }
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+
+        let mut md = Tera::new();
+        md.autoescape_on([".md"]);
+        md.set_escape_fn(markdown::escape);
+        let mut html = Tera::new();
+        html.autoescape_on([".html"]);
+        for f in files.values() {
+            let target = if f.name.ends_with(".md") {
+                &mut md
+            } else if f.name.ends_with(".html") {
+                &mut html
+            } else {
+                continue;
+            };
+            if let Err(e) = target.add_raw_template(&f.name, &f.text) {
+                diags.push(tera_error(&e, f.file, &f.origin));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let pdf_main = files.get("pdf.typ").map(|f| f.text.clone()).unwrap_or_default();
+        Ok(Templates { markdown: md, html, pdf_main, files })
+    }
+
+    /// The document ids that have a template, in packet order, then any others by name.
+    pub fn document_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = DOCUMENT_ORDER
+            .iter()
+            .filter(|id| self.files.contains_key(&format!("{id}.md")))
+            .map(|s| s.to_string())
+            .collect();
+        for name in self.files.keys() {
+            if let Some(id) = name.strip_suffix(".md")
+                && !id.starts_with('_')
+                && !ids.iter().any(|i| i == id)
+            {
+                ids.push(id.to_string());
+            }
+        }
+        ids
+    }
+
+    /// The top-level context keys a document template may read (best effort:
+    /// every variable it names, in any branch).
+    pub fn variables(&self, doc: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .markdown
+            .get_template_variables(&format!("{doc}.md"))
+            .map(|s| s.into_iter().map(str::to_string).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Renders a document template to Markdown.
+    pub fn render_markdown(&self, doc: &str, context: &Context) -> Result<String, Diagnostic> {
+        let name = format!("{doc}.md");
+        self.markdown.render(&name, context).map_err(|e| self.error(&name, &e))
+    }
+
+    /// Renders an HTML template (`page.html`, `index.html`).
+    pub fn render_html(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.html.render(name, context).map_err(|e| self.error(name, &e))
+    }
+
+    fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        match self.files.get(name) {
+            Some(f) => tera_error(e, f.file, &f.origin),
+            None => Diagnostic::error("template", format!("template `{name}`: {e}")),
+        }
+    }
+}
+
+fn tera_error(e: &tera::Error, file: FileId, origin: &str) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            Diagnostic::error("template", r.message().to_string())
+                .at(file, r.span().range.clone())
+                .with_label("here")
+                .with_hint(
+                    "see the Tera 2 documentation for template syntax; values are in the README",
+                )
+        }
+        _ => Diagnostic::error("template", format!("in `{origin}`: {e}")),
+    }
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read the folder `{}`: {e}", dir.display()))
+            .with_hint("check the path given to `--templates` or `--jurisdictions`")
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Reads the `.toml` files of a folder, sorted by name.
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    Ok(read_dir_sorted(dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect())
+}

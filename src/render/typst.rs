@@ -1,0 +1,414 @@
+//! The Typst writer: Markdown events to Typst markup, with every piece of
+//! text escaped so that it can only ever be text.
+//!
+//! Structure is written as function calls closed by `;` (`#strong[...];`),
+//! never as Typst's own markup shorthands, so no text can change the meaning
+//! of what follows it. Lists and tables are buffered and written as
+//! `#list(...)`/`#table(...)` calls; footnotes are written where they are
+//! referenced. The escape set was checked by parsing escaped random strings
+//! with Typst's own parser (see `../shared/research/typst-tera-markdown.md`).
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
+
+/// Writes the events of one document as Typst markup.
+pub fn write(events: &[Event<'_>]) -> String {
+    let mut footnotes = HashMap::new();
+    let mut body = Vec::with_capacity(events.len());
+    // Footnote definitions are lifted out and written at their references.
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
+            let start = i + 1;
+            let mut depth = 0;
+            while i < events.len() {
+                match &events[i] {
+                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                    Event::End(TagEnd::FootnoteDefinition) => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            footnotes.insert(label.to_string(), &events[start..i.min(events.len())]);
+        } else {
+            body.push(&events[i]);
+        }
+        i += 1;
+    }
+    let mut w = Writer { out: String::new(), footnotes, frames: Vec::new() };
+    w.run(body.into_iter());
+    w.out
+}
+
+enum Frame {
+    /// Buffered list: ordered start number (None for bullets), items so far, current item.
+    List {
+        start: Option<u64>,
+        items: Vec<String>,
+        saved: String,
+    },
+    Item {
+        saved: String,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        header: Vec<String>,
+        cells: Vec<String>,
+        in_head: bool,
+        saved: String,
+    },
+    Cell {
+        saved: String,
+    },
+    /// A code block: its text is gathered raw and written as one string literal.
+    Code {
+        saved: String,
+    },
+}
+
+struct Writer<'a, 'e> {
+    out: String,
+    footnotes: HashMap<String, &'a [Event<'e>]>,
+    frames: Vec<Frame>,
+}
+
+impl<'a, 'e> Writer<'a, 'e> {
+    fn run(&mut self, events: impl Iterator<Item = &'a Event<'e>>) {
+        for event in events {
+            self.event(event);
+        }
+    }
+
+    fn event(&mut self, event: &'a Event<'e>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(t) if matches!(self.frames.last(), Some(Frame::Code { .. })) => {
+                self.out.push_str(t)
+            }
+            Event::Text(t) => escape_markup_into(t, &mut self.out),
+            Event::Code(t) => {
+                self.out.push_str("#raw(");
+                string_lit_into(t, &mut self.out);
+                self.out.push_str(");");
+            }
+            Event::SoftBreak => self.out.push(' '),
+            Event::HardBreak => self.out.push_str("#linebreak();"),
+            Event::Rule => self.out.push_str("\n#line(length: 100%);\n\n"),
+            Event::TaskListMarker(done) => {
+                self.out.push_str(if *done { "☒ " } else { "☐ " });
+            }
+            Event::FootnoteReference(label) => self.footnote(label),
+            Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => escape_markup_into(t, &mut self.out),
+        }
+    }
+
+    fn footnote(&mut self, label: &str) {
+        let Some(events) = self.footnotes.get(label).copied() else {
+            escape_markup_into(&format!("[^{label}]"), &mut self.out);
+            return;
+        };
+        // Written out at every reference: Typst labels would need a `<...>`
+        // after the call, which swallows no `;` and so could print one.
+        self.out.push_str("#footnote[");
+        let saved = std::mem::take(&mut self.out);
+        // A footnote holds one paragraph of text; paragraph breaks become spaces.
+        for e in events {
+            match e {
+                Event::Start(Tag::Paragraph) => {}
+                Event::End(TagEnd::Paragraph) => self.out.push(' '),
+                other => self.event(other),
+            }
+        }
+        let inner = std::mem::replace(&mut self.out, saved);
+        self.out.push_str(inner.trim_end());
+        self.out.push_str("];");
+    }
+
+    fn start(&mut self, tag: &Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                self.out.push_str(&format!("#heading(level: {})[", heading_level(*level)));
+            }
+            Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(kind) => {
+                self.out.push_str("#raw(block: true, ");
+                if let CodeBlockKind::Fenced(lang) = kind
+                    && !lang.is_empty()
+                {
+                    self.out.push_str("lang: ");
+                    string_lit_into(lang, &mut self.out);
+                    self.out.push_str(", ");
+                }
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Code { saved });
+            }
+            Tag::List(start) => {
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::List { start: *start, items: Vec::new(), saved });
+            }
+            Tag::Item => {
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Item { saved });
+            }
+            Tag::Table(aligns) => {
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Table {
+                    aligns: aligns.clone(),
+                    header: Vec::new(),
+                    cells: Vec::new(),
+                    in_head: false,
+                    saved,
+                });
+            }
+            Tag::TableHead => {
+                if let Some(Frame::Table { in_head, .. }) = self.frames.last_mut() {
+                    *in_head = true;
+                }
+            }
+            Tag::TableRow => {}
+            Tag::TableCell => {
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Cell { saved });
+            }
+            Tag::Emphasis => self.out.push_str("#emph["),
+            Tag::Strong => self.out.push_str("#strong["),
+            Tag::Strikethrough => self.out.push_str("#strike["),
+            Tag::Superscript => self.out.push_str("#super["),
+            Tag::Subscript => self.out.push_str("#sub["),
+            Tag::Link { dest_url, .. } => {
+                if is_safe_url(dest_url) {
+                    self.out.push_str("#link(");
+                    string_lit_into(dest_url, &mut self.out);
+                    self.out.push_str(")[");
+                } else {
+                    self.out.push_str("#[");
+                }
+            }
+            // Images are not part of any document; their alt text stands in.
+            Tag::Image { .. } => self.out.push_str("#["),
+            Tag::FootnoteDefinition(_)
+            | Tag::HtmlBlock
+            | Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.out.push_str("\n\n"),
+            TagEnd::Heading(_) => self.out.push_str("];\n\n"),
+            TagEnd::BlockQuote(_) => self.out.push_str("];\n\n"),
+            TagEnd::CodeBlock => {
+                if let Some(Frame::Code { saved }) = self.frames.pop() {
+                    let code = std::mem::replace(&mut self.out, saved);
+                    string_lit_into(&code, &mut self.out);
+                    self.out.push_str(");\n\n");
+                }
+            }
+            TagEnd::Item => {
+                if let Some(Frame::Item { saved }) = self.frames.pop() {
+                    let item = std::mem::replace(&mut self.out, saved);
+                    if let Some(Frame::List { items, .. }) = self.frames.last_mut() {
+                        items.push(item.trim_end().to_string());
+                    }
+                }
+            }
+            TagEnd::List(_) => {
+                if let Some(Frame::List { start, items, saved }) = self.frames.pop() {
+                    self.out = saved;
+                    match start {
+                        Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                        None => self.out.push_str("#list("),
+                    }
+                    for item in items {
+                        self.out.push('[');
+                        self.out.push_str(&item);
+                        self.out.push_str("], ");
+                    }
+                    self.out.push_str(");\n\n");
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(Frame::Cell { saved }) = self.frames.pop() {
+                    let cell = std::mem::replace(&mut self.out, saved);
+                    if let Some(Frame::Table { header, cells, in_head, .. }) =
+                        self.frames.last_mut()
+                    {
+                        if *in_head { header.push(cell) } else { cells.push(cell) }
+                    }
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(Frame::Table { in_head, .. }) = self.frames.last_mut() {
+                    *in_head = false;
+                }
+            }
+            TagEnd::TableRow => {}
+            TagEnd::Table => {
+                if let Some(Frame::Table { aligns, header, cells, saved, .. }) = self.frames.pop() {
+                    self.out = saved;
+                    let align: Vec<&str> = aligns
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::Center => "center",
+                            Alignment::Right => "right",
+                            Alignment::None | Alignment::Left => "left",
+                        })
+                        .collect();
+                    self.out.push_str(&format!(
+                        "#table(columns: {}, align: ({},), ",
+                        aligns.len().max(1),
+                        align.join(", ")
+                    ));
+                    if !header.is_empty() {
+                        self.out.push_str("table.header(");
+                        for h in header {
+                            self.out.push_str(&format!("strong[{h}], "));
+                        }
+                        self.out.push_str("), ");
+                    }
+                    for c in cells {
+                        self.out.push_str(&format!("[{c}], "));
+                    }
+                    self.out.push_str(");\n\n");
+                }
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => self.out.push_str("];"),
+            TagEnd::FootnoteDefinition
+            | TagEnd::HtmlBlock
+            | TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p))
+}
+
+/// Escapes text for Typst markup: the result parses to exactly this text.
+pub fn escape_markup_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '-' | '+'
+            | '=' | '/' | '.' | ':' | '(' | ')' | ';' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                out.push(' ')
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escapes text for Typst markup, returning a new string.
+pub fn escape_markup(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    escape_markup_into(text, &mut s);
+    s
+}
+
+/// Writes a Typst string literal (with quotes) holding exactly `text`.
+pub fn string_lit_into(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::markdown;
+
+    #[test]
+    fn escapes_every_markup_character() {
+        let hostile = "<script>alert(1)</script> #set page(width: 1cm) {{ secret }} $x$";
+        let escaped = escape_markup(hostile);
+        assert_eq!(
+            escaped,
+            "\\<script\\>alert\\(1\\)\\<\\/script\\> \\#set page\\(width\\: 1cm\\) \\{\\{ secret \\}\\} \\$x\\$"
+        );
+        assert_eq!(escape_markup("= a\n- b"), "\\= a \\- b");
+    }
+
+    #[test]
+    fn escaped_text_parses_as_text_only() {
+        use typst::syntax::{SyntaxKind, parse};
+        for text in [
+            "<script>alert(1)</script> #set page(width: 1cm) {{ secret }} $x$",
+            "= heading\n- list\n+ enum\n/ term: x\n12. enum",
+            "http://example.org/a(b) // comment /* x */ *bold* _emph_ `raw` @ref <label>",
+            "a -- b --- c ... -? ~ \\u{41} \\",
+        ] {
+            let root = parse(&escape_markup(text));
+            assert!(root.errors_and_warnings().0.is_empty(), "{text:?}");
+            let mut rebuilt = String::new();
+            fn walk(node: &typst::syntax::SyntaxNode, out: &mut String) {
+                match node.kind() {
+                    SyntaxKind::Text | SyntaxKind::Space => out.push_str(node.leaf_text()),
+                    SyntaxKind::Escape => out.push_str(&node.leaf_text()[1..]),
+                    SyntaxKind::Markup => node.children().for_each(|c| walk(c, out)),
+                    SyntaxKind::SmartQuote => out.push_str(node.leaf_text()),
+                    other => panic!("unexpected {other:?} in {:?}", node.leaf_text()),
+                }
+            }
+            walk(&root, &mut rebuilt);
+            let expected: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+            assert_eq!(rebuilt, expected);
+        }
+    }
+
+    #[test]
+    fn writes_structure_as_calls() {
+        let md = "# Title\n\nA *b* **c** [d](https://e.org).[^1]\n\n- one\n- two\n\n1. x\n2. y\n\n| h | i |\n|---|--:|\n| 1 | 2 |\n\n[^1]: Cal. Civ. Code § 43.92";
+        let typ = write(&markdown::events(md));
+        assert!(typ.contains("#heading(level: 1)[Title];"), "{typ}");
+        assert!(typ.contains("#emph[b];"), "{typ}");
+        assert!(typ.contains("#link(\"https://e.org\")[d];"), "{typ}");
+        assert!(typ.contains("#footnote[Cal\\. Civ\\. Code § 43\\.92];"), "{typ}");
+        assert!(typ.contains("#list([one], [two], );"), "{typ}");
+        assert!(typ.contains("#enum(start: 1, [x], [y], );"), "{typ}");
+        assert!(typ.contains("table.header(strong[h], strong[i], )"), "{typ}");
+        assert!(typ.contains("align: (left, right,)"), "{typ}");
+        assert!(!typ.contains("[^1]"));
+    }
+}
