@@ -104,6 +104,16 @@ impl Sources {
         self.files.add(name.into(), text.into())
     }
 
+    /// How many files there are; ids run from 0 to this.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     /// The name a file is shown with.
     pub fn name(&self, id: FileId) -> &str {
         self.files.get(id).map(|f| f.name().as_str()).unwrap_or("<unknown>")

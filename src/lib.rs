@@ -185,6 +185,13 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
 
     let (jurisdictions, warnings) =
         load_jurisdictions(&mut sources, opts.jurisdictions.as_deref(), today, &mut diags);
+    let failed: Vec<String> = (0..sources.len())
+        .filter_map(|id| {
+            let name = sources.name(id);
+            let stem = name.rsplit(['/', '\\']).next()?.strip_suffix(".toml")?;
+            (!jurisdictions.contains_key(stem)).then(|| stem.to_string())
+        })
+        .collect();
 
     // Templates: bundled, then --templates, then the practice's own folder.
     let mut template_dirs: Vec<PathBuf> = opts.templates.iter().cloned().collect();
@@ -219,7 +226,10 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
     };
     let practice_file = sources.add(origin, text);
     let Some(templates) = templates else { return Err((sources, diags)) };
-    let codes: Vec<&str> = jurisdictions.keys().map(String::as_str).collect();
+    // A rule file that failed to load still names a state: the practice may list it.
+    let mut codes: Vec<&str> = jurisdictions.keys().map(String::as_str).collect();
+    codes.extend(failed.iter().map(String::as_str));
+    codes.sort_unstable();
     let ids = templates.document_ids();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let practice = match load::practice(&sources, practice_file, &codes, &ids) {

@@ -307,8 +307,11 @@ fn check_list(
             )
             .at(file, item.span())
             .with_label(format!("not a known {what}"));
-            if let Some(best) = closest(value, known)
-                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(value)).copied())
+            if let Some(best) = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(value))
+                .copied()
+                .or_else(|| closest(value, known))
             {
                 d = d.with_hint(format!("did you mean `{best}`?"));
             }

@@ -1,0 +1,174 @@
+//! Helpers: run the real binary in a fresh folder and read its outputs back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixed build time of every test build: 2026-01-01T00:00:00Z.
+pub const EPOCH: &str = "1767225600";
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture path under `tests/fixtures`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// A fresh temporary folder; deleted on drop.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit status 0 and returns self.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.status, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts the given exit status and returns self.
+    #[track_caller]
+    pub fn status(self, code: i32) -> Run {
+        assert_eq!(
+            self.status, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl TestDir {
+    pub fn new() -> TestDir {
+        TestDir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `consentgen ARGS` in this folder with a fixed SOURCE_DATE_EPOCH.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        Run::from(
+            Command::new(env!("CARGO_BIN_EXE_consentgen"))
+                .args(args)
+                .current_dir(self.path())
+                .env("SOURCE_DATE_EPOCH", EPOCH)
+                .output()
+                .expect("run consentgen"),
+        )
+    }
+
+    /// Writes a file (creating folders) and returns its path.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Copies the bundled jurisdiction files into `rel` and returns that folder.
+    pub fn copy_jurisdictions(&self, rel: &str) -> PathBuf {
+        let dest = self.path().join(rel);
+        std::fs::create_dir_all(&dest).unwrap();
+        for e in std::fs::read_dir(root().join("jurisdictions")).unwrap() {
+            let e = e.unwrap();
+            if e.path().extension().is_some_and(|x| x == "toml") {
+                std::fs::copy(e.path(), dest.join(e.file_name())).unwrap();
+            }
+        }
+        dest
+    }
+
+    /// Reads an output file as text.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel))
+            .unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    /// Every file under `rel`, relative, sorted, with its bytes.
+    pub fn files(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        let base = self.path().join(rel);
+        let mut out = Vec::new();
+        walk(&base, &base, &mut out);
+        out.sort();
+        out
+    }
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(base, &p, out);
+        } else {
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            out.push((rel, std::fs::read(&p).unwrap()));
+        }
+    }
+}
+
+/// The text of a PDF, as a PDF reader extracts it, with whitespace runs collapsed.
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = pdf_extract::extract_text_from_mem(&bytes)
+        .unwrap_or_else(|e| panic!("extracting text from {}: {e}", path.display()));
+    collapse(&text)
+}
+
+/// Collapses whitespace runs to one space.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The visible text of an HTML page: tags removed, the entities we emit decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    collapse(&out)
+}
