@@ -19,6 +19,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
+/// What [`commit`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Files written because they were new or changed.
+    pub changed: usize,
+    /// Files left alone because they already held the same bytes.
+    pub unchanged: usize,
+}
+
+/// Writes a build's files into `out`, each atomically; the manifest is among
+/// them and comes last, so it is written after every file it describes.
+pub fn commit(out: &Path, files: &[crate::commands::build::OutputFile]) -> Result<CommitStats> {
+    let mut stats = CommitStats::default();
+    for f in files {
+        match write_atomic(&out.join(&f.path), &f.bytes)? {
+            Written::Changed => stats.changed += 1,
+            Written::Unchanged => stats.unchanged += 1,
+        }
+    }
+    Ok(stats)
+}
+
 /// Whether [`write_atomic`] replaced the file or left it as it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Written {

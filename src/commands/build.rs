@@ -17,7 +17,7 @@ use crate::model::{Profession, TOPICS};
 use crate::pdf::Engine;
 use crate::render::{self, Rendered};
 use crate::resolve::{self, Resolved};
-use crate::write::{Written, sha256_hex, write_atomic};
+use crate::write::sha256_hex;
 use crate::{Inputs, LoadedJurisdiction, Outcome};
 
 use super::{Reporter, StateSelection};
@@ -427,17 +427,13 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         Ok(g) => g,
         Err(diags) => return reporter.fail(&inputs.sources, &diags),
     };
-    let mut changed = 0;
-    for f in &generated.files {
-        match write_atomic(&opts.out.join(&f.path), &f.bytes) {
-            Ok(Written::Changed) => changed += 1,
-            Ok(Written::Unchanged) => {}
-            Err(e) => {
-                reporter.error(&format!("{e:#}"), "check that the output folder is writable");
-                return Outcome::BadInput;
-            }
+    let changed = match crate::write::commit(&opts.out, &generated.files) {
+        Ok(stats) => stats.changed,
+        Err(e) => {
+            reporter.error(&format!("{e:#}"), "check that the output folder is writable");
+            return Outcome::BadInput;
         }
-    }
+    };
     reporter.status(&format!(
         "built {} documents for {} into {}: {} files written, {} unchanged",
         generated.documents.len(),
