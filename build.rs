@@ -35,7 +35,7 @@ fn array(out: &mut String, name: &str, dir: &str, ext: &[&str]) {
 fn main() {
     let mut out = String::new();
     array(&mut out, "JURISDICTIONS", "jurisdictions", &[".toml"]);
-    array(&mut out, "TEMPLATES", "templates", &[".md", ".html", ".typ"]);
+    array(&mut out, "TEMPLATES", "templates", &[".md", ".html", ".typ", ".toml"]);
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("bundle.rs");
     std::fs::write(dest, out).unwrap();
     println!("cargo:rerun-if-changed=examples/practice.toml");

@@ -21,8 +21,12 @@ pub struct Cli {
 pub enum Command {
     /// Build every document for every state of a practice (without PRACTICE: the bundled example)
     Build(BuildArgs),
+    /// Check that an output folder is current, the inputs valid and the documents readable
+    Check(CheckArgs),
     /// Print a state's rules in effect, in plain words with citations
     Explain(ExplainArgs),
+    /// Show which rules changed between two jurisdiction folders, and which documents they change
+    Diff(DiffArgs),
     /// Write a commented starter practice.toml
     Init(InitArgs),
 }
@@ -66,6 +70,31 @@ pub struct BuildArgs {
     pub inputs: InputArgs,
 }
 
+/// `consentgen check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The practice file (default: the bundled example practice)
+    pub practice: Option<PathBuf>,
+    /// Output folder to compare with what a build would write
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// States to check: codes separated by commas, or `all` (default: the practice's states)
+    #[arg(long, value_name = "CA,NY|all", value_parser = parse_states)]
+    pub states: Option<States>,
+    /// Formats the build writes
+    #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
+    pub formats: FormatList,
+    /// Check against the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// How to print messages
+    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
+    pub message_format: MessageFormatArg,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub inputs: InputArgs,
+}
+
 /// `consentgen explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -80,6 +109,27 @@ pub struct ExplainArgs {
     /// Folder of jurisdiction files to use instead of the bundled ones
     #[arg(long, value_name = "DIR")]
     pub jurisdictions: Option<PathBuf>,
+}
+
+/// `consentgen diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old folder of jurisdiction files
+    pub old: PathBuf,
+    /// The new folder (default: the bundled jurisdiction files)
+    pub new: Option<PathBuf>,
+    /// Practice whose documents are compared (default: the bundled example)
+    #[arg(long, value_name = "FILE")]
+    pub practice: Option<PathBuf>,
+    /// Folder of templates that override bundled ones of the same name
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Compare the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
+    pub format: ExplainFormatArg,
 }
 
 /// `consentgen init`.

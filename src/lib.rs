@@ -9,9 +9,11 @@
 //!    rule version in effect for every topic.
 //! 3. **render** ([`render`]): Tera renders each document's Markdown; one
 //!    pulldown-cmark event list feeds the HTML writer and the Typst writer.
-//! 4. **pdf** ([`pdf`]): the embedded Typst compiler turns the Typst markup
+//! 4. **lint** ([`lint`]): each document's reading grade (Flesch-Kincaid)
+//!    and its required elements.
+//! 5. **pdf** ([`pdf`]): the embedded Typst compiler turns the Typst markup
 //!    into a tagged PDF/UA-1 file, with fonts from inside the binary.
-//! 5. **write** ([`write`]): every file is written under a temporary name and
+//! 6. **write** ([`write`]): every file is written under a temporary name and
 //!    renamed into place; `manifest.json` records inputs, outputs and hashes.
 
 pub mod bundle;
@@ -19,9 +21,11 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diag;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod pdf;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod write;

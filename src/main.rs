@@ -5,46 +5,71 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use consentgen::cli::{Cli, Command, ExplainFormatArg, MessageFormatArg, States};
-use consentgen::commands::build::{BuildOptions, Formats};
+use consentgen::cli::{Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, States};
+use consentgen::commands::build::BuildOptions;
+use consentgen::commands::check::CheckOptions;
+use consentgen::commands::diff::DiffOptions;
 use consentgen::commands::explain::{ExplainFormat, ExplainOptions};
 use consentgen::commands::{self, MessageFormat, Reporter, StateSelection};
 use consentgen::date::Date;
+use consentgen::pipeline::{Formats, PlanOptions};
 use consentgen::{InputOptions, Outcome};
 
-/// The build's date and PDF timestamp: `--as-of`, else `SOURCE_DATE_EPOCH`,
-/// else today; the timestamp is `SOURCE_DATE_EPOCH` when set, else midnight
-/// UTC of the build's date. Either way, two builds of the same inputs on the
-/// same day give the same bytes.
-fn dates(as_of: Option<Date>) -> Result<(Date, i64), String> {
-    let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => {
-            Some(v.trim().parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
+/// The build's date: `--as-of`, else the date of `SOURCE_DATE_EPOCH`, else today.
+fn as_of(flag: Option<Date>) -> Result<Date, String> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| *s >= 0)
+            .and_then(Date::from_unix_seconds)
+            .ok_or_else(|| {
                 format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970")
-            })?)
+            }),
+        _ => Ok(Date::today_utc()),
+    }
+}
+
+fn reporter(format: MessageFormatArg) -> Reporter {
+    Reporter::new(match format {
+        MessageFormatArg::Human => MessageFormat::Human,
+        MessageFormatArg::Short => MessageFormat::Short,
+        MessageFormatArg::Json => MessageFormat::Json,
+    })
+}
+
+fn plan_options(states: Option<States>, formats: FormatList, as_of: Date) -> PlanOptions {
+    PlanOptions {
+        states: match states {
+            None => StateSelection::Practice,
+            Some(States::All) => StateSelection::All,
+            Some(States::List(l)) => StateSelection::List(l),
+        },
+        formats: Formats { html: formats.html, pdf: formats.pdf },
+        as_of,
+    }
+}
+
+fn date_or_fail(flag: Option<Date>, reporter: &mut Reporter) -> Option<Date> {
+    match as_of(flag) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            reporter.error(&e, "unset it or set it to seconds since 1970, e.g. 1767225600");
+            None
         }
-        _ => None,
-    };
-    let date =
-        as_of.or_else(|| epoch.and_then(Date::from_unix_seconds)).unwrap_or_else(Date::today_utc);
-    let timestamp = epoch.unwrap_or(date.days_since_epoch() * 86_400);
-    Ok((date, timestamp))
+    }
 }
 
 fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Build(args) => {
-            let mut reporter = Reporter::new(match args.message_format {
-                MessageFormatArg::Human => MessageFormat::Human,
-                MessageFormatArg::Short => MessageFormat::Short,
-                MessageFormatArg::Json => MessageFormat::Json,
-            });
-            let (as_of, timestamp) = match dates(args.as_of) {
-                Ok(d) => d,
-                Err(e) => {
-                    reporter.error(&e, "unset it or set it to seconds since 1970, e.g. 1767225600");
-                    return Outcome::BadInput;
-                }
+            let mut reporter = reporter(args.message_format);
+            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+                return Outcome::BadInput;
             };
             let opts = BuildOptions {
                 inputs: InputOptions {
@@ -53,17 +78,26 @@ fn run(cli: Cli) -> Outcome {
                     templates: args.inputs.templates,
                 },
                 out: args.out,
-                states: match args.states {
-                    None => StateSelection::Practice,
-                    Some(States::All) => StateSelection::All,
-                    Some(States::List(l)) => StateSelection::List(l),
-                },
-                formats: Formats { html: args.formats.html, pdf: args.formats.pdf },
-                as_of,
-                timestamp,
+                plan: plan_options(args.states, args.formats, date),
                 jobs: args.jobs.map(usize::from),
             };
             commands::build::run(&opts, &mut reporter)
+        }
+        Command::Check(args) => {
+            let mut reporter = reporter(args.message_format);
+            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+                return Outcome::BadInput;
+            };
+            let opts = CheckOptions {
+                inputs: InputOptions {
+                    practice: args.practice,
+                    jurisdictions: args.inputs.jurisdictions,
+                    templates: args.inputs.templates,
+                },
+                out: args.out,
+                plan: plan_options(args.states, args.formats, date),
+            };
+            commands::check::run(&opts, &mut reporter)
         }
         Command::Explain(args) => {
             let mut reporter = Reporter::default();
@@ -77,6 +111,23 @@ fn run(cli: Cli) -> Outcome {
                 jurisdictions: args.jurisdictions,
             };
             commands::explain::run(&opts, &mut reporter)
+        }
+        Command::Diff(args) => {
+            let mut reporter = Reporter::new(match args.format {
+                ExplainFormatArg::Text => MessageFormat::Human,
+                ExplainFormatArg::Json => MessageFormat::Json,
+            });
+            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+                return Outcome::BadInput;
+            };
+            let opts = DiffOptions {
+                old: args.old,
+                new: args.new,
+                practice: args.practice,
+                templates: args.templates,
+                as_of: date,
+            };
+            commands::diff::run(&opts, &mut reporter)
         }
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
     }

@@ -328,6 +328,16 @@ pub struct Practice {
     /// Fees and cancellations.
     #[serde(default)]
     pub fees: Fees,
+    /// The practice's own clauses, in its own words.
+    #[serde(default)]
+    pub clauses: Clauses,
+    /// Who answers privacy questions, for the notice of privacy practices.
+    #[serde(default)]
+    pub privacy: Privacy,
+    /// The date the practice's forms take effect; a later date on which a
+    /// rule a document states took force replaces it in that document.
+    #[serde(default)]
+    pub effective: Option<Date>,
     /// The version of the practice's forms, printed in every footer.
     #[serde(default = "default_forms_version")]
     pub forms_version: String,
@@ -390,6 +400,36 @@ pub struct Fees {
     pub cancellation_notice_hours: Option<u32>,
     /// The fee for a late cancellation or missed session (phrase).
     pub late_cancellation: Option<String>,
+}
+
+/// Clauses a practice writes itself; each is printed as plain-text
+/// paragraphs (a blank line starts a new one) in the section it belongs to.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clauses {
+    /// Fees, billing and insurance (consent: "What does it cost?").
+    pub fees: Option<String>,
+    /// Cancellations and missed sessions.
+    pub cancellation: Option<String>,
+    /// Supervision, trainees, the care team.
+    pub supervision: Option<String>,
+    /// Calls, email, texts, after-hours contact.
+    pub communication: Option<String>,
+}
+
+/// The privacy contact for the notice of privacy practices.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// Name or title of the privacy contact ("Jordan Lee, Privacy Officer").
+    pub contact: Option<String>,
+    /// Their phone, when not the office's.
+    pub phone: Option<String>,
+    /// Their email, when not the office's.
+    pub email: Option<String>,
+    /// Whether the practice contacts clients to raise funds.
+    #[serde(default)]
+    pub fundraising: bool,
 }
 
 /// The plain-language bar.

@@ -57,37 +57,18 @@ fn file_id(path: &str) -> FileId {
 pub struct Engine {
     library: LazyHash<Library>,
     main: Source,
-    today: Datetime,
-    timestamp: Timestamp,
     main_id: FileId,
     body_id: FileId,
     meta_id: FileId,
 }
 
 impl Engine {
-    /// Creates the engine. `today` is what Typst sees as the current date;
-    /// `timestamp` is the creation time written into every PDF (seconds since
-    /// 1970, UTC), fixed so that rebuilds give identical bytes.
-    pub fn new(template: &str, today: Date, timestamp: i64) -> Engine {
+    /// Creates the engine around the page template (`pdf.typ`).
+    pub fn new(template: &str) -> Engine {
         let main_id = file_id("/main.typ");
-        let to_datetime = |secs: i64| {
-            let d = Date::from_unix_seconds(secs).unwrap_or(today);
-            let s = secs.rem_euclid(86_400);
-            Datetime::from_ymd_hms(
-                d.year(),
-                d.month(),
-                d.day(),
-                (s / 3600) as u8,
-                (s / 60 % 60) as u8,
-                (s % 60) as u8,
-            )
-        };
         Engine {
             library: LazyHash::new(Library::builder().build()),
             main: Source::new(main_id, template.to_string()),
-            today: Datetime::from_ymd(today.year(), today.month(), today.day())
-                .expect("a valid date"),
-            timestamp: Timestamp::new_utc(to_datetime(timestamp).expect("a valid time")),
             main_id,
             body_id: file_id("/body.typ"),
             meta_id: file_id("/meta.json"),
@@ -95,25 +76,33 @@ impl Engine {
     }
 
     /// Compiles one document to PDF/UA-1 bytes. `body` is Typst markup from
-    /// the Typst writer; `meta` is the JSON the page template reads. `ident`
-    /// identifies the document stably across rebuilds.
+    /// the Typst writer; `meta` is the JSON the page template reads; `ident`
+    /// identifies the document stably across rebuilds; `date` is the
+    /// document's effective date, which is also Typst's "today" and the PDF's
+    /// creation date (midnight UTC), so the bytes depend on nothing else.
     pub fn compile(
         &self,
         body: &str,
         meta: &serde_json::Value,
         ident: &str,
+        date: Date,
     ) -> Result<Vec<u8>, String> {
+        let today = Datetime::from_ymd(date.year(), date.month(), date.day())
+            .ok_or_else(|| format!("{date} is not a date Typst accepts"))?;
         let world = DocWorld {
             engine: self,
             body: Source::new(self.body_id, body.to_string()),
             meta: Bytes::from_string(meta.to_string()),
+            today,
         };
         let warned = typst::compile::<PagedDocument>(&world);
         let document = warned.output.map_err(|errors| describe(&errors))?;
+        let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
+            .ok_or_else(|| format!("{date} is not a date Typst accepts"))?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!("consentgen {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(self.timestamp),
+            timestamp: Some(Timestamp::new_utc(midnight)),
             page_ranges: None,
             standards: PdfStandards::new(&[PdfStandard::Ua_1])
                 .map_err(|e| e.message().to_string())?,
@@ -139,6 +128,7 @@ struct DocWorld<'a> {
     engine: &'a Engine,
     body: Source,
     meta: Bytes,
+    today: Datetime,
 }
 
 impl World for DocWorld<'_> {
@@ -177,6 +167,6 @@ impl World for DocWorld<'_> {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        Some(self.engine.today)
+        Some(self.today)
     }
 }

@@ -142,10 +142,12 @@ impl Resolved {
     }
 }
 
-/// Warnings about the rules a build will use: unconfirmed values (left out of
-/// documents), topics with no version in effect, and changes coming soon.
+/// Warnings about the rules a build will use: unconfirmed values (left out
+/// of documents), topics with no version in effect, and changes coming soon.
+/// Unconfirmed values are summed up in one warning per state.
 pub fn warnings(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut unconfirmed = Vec::new();
     for r in resolved {
         if r.version.is_none() {
             out.push(
@@ -156,33 +158,9 @@ pub fn warnings(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnosti
                 .with_hint("documents say only what is generally true for this topic"),
             );
         } else if !r.confirmed {
-            out.push(
-                Diagnostic::warning(
-                    "unconfirmed-rule",
-                    format!("{code} `{}` is unconfirmed and left out of documents", r.topic),
-                )
-                .with_hint(
-                    "confirm the rule in its cited source, then set `status = \"confirmed\"`",
-                ),
-            );
+            unconfirmed.push(format!("`{}`", r.topic));
         } else if !r.unconfirmed_fields.is_empty() {
-            out.push(
-                Diagnostic::warning(
-                    "unconfirmed-rule",
-                    format!(
-                        "{code} `{}`: {} unconfirmed and left out of documents",
-                        r.topic,
-                        r.unconfirmed_fields
-                            .iter()
-                            .map(|f| format!("`{f}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-                .with_hint(
-                    "confirm the value in its cited source, then remove it from `unconfirmed`",
-                ),
-            );
+            unconfirmed.push(format!("`{}` ({})", r.topic, r.unconfirmed_fields.join(", ")));
         }
         if let Some(next) = r.next_change
             && next.days_since_epoch() - as_of.days_since_epoch() <= 60
@@ -195,6 +173,15 @@ pub fn warnings(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnosti
                 .with_hint(format!("or build the new forms now with `--as-of {next}`")),
             );
         }
+    }
+    if !unconfirmed.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                "unconfirmed-rule",
+                format!("{code}: unconfirmed, so left out of documents: {}", unconfirmed.join(", ")),
+            )
+            .with_hint(format!("`consentgen explain {code}` shows them; confirm each in its source, then mark it confirmed")),
+        );
     }
     out
 }

@@ -30,7 +30,7 @@ pub struct CommitStats {
 
 /// Writes a build's files into `out`, each atomically; the manifest is among
 /// them and comes last, so it is written after every file it describes.
-pub fn commit(out: &Path, files: &[crate::commands::build::OutputFile]) -> Result<CommitStats> {
+pub fn commit(out: &Path, files: &[crate::pipeline::OutputFile]) -> Result<CommitStats> {
     let mut stats = CommitStats::default();
     for f in files {
         match write_atomic(&out.join(&f.path), &f.bytes)? {

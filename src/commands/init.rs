@@ -18,7 +18,9 @@ pub fn run(dir: &Path, reporter: &mut Reporter) -> Outcome {
         );
         return Outcome::BadInput;
     }
-    match write_atomic(&path, crate::bundle::STARTER_PRACTICE.as_bytes()) {
+    let text = crate::bundle::STARTER_PRACTICE
+        .replace("EFFECTIVE_DATE", &crate::date::Date::today_utc().to_string());
+    match write_atomic(&path, text.as_bytes()) {
         Ok(_) => {
             reporter.status(&format!(
                 "wrote {}\nnext: edit it, then run `consentgen build {}`",

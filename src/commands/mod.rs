@@ -2,6 +2,8 @@
 //! the user.
 
 pub mod build;
+pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod init;
 
@@ -70,6 +72,7 @@ impl Reporter {
     pub fn fail(&mut self, sources: &Sources, diags: &[Diagnostic]) -> Outcome {
         self.report_all(sources, diags);
         let errors = diags.iter().filter(|d| d.is_error()).count();
+        self.json(serde_json::json!({"type": "summary", "status": "bad-input", "errors": errors}));
         if self.format == MessageFormat::Human {
             eprintln!(
                 "error: stopped after {errors} error{}; nothing was written",
@@ -82,6 +85,13 @@ impl Reporter {
     /// Prints an error that has no input file.
     pub fn error(&mut self, message: &str, hint: &str) {
         self.report(&Sources::new(), &Diagnostic::error("error", message).with_hint(hint));
+    }
+
+    /// Prints one JSON Lines record (only with `--message-format json`).
+    pub fn json(&mut self, value: serde_json::Value) {
+        if self.format == MessageFormat::Json {
+            let _ = writeln!(std::io::stdout(), "{value}");
+        }
     }
 
     /// Prints a progress or summary line for people.

@@ -68,12 +68,69 @@ pub fn escaped(text: &str) -> String {
     buf
 }
 
+/// A form block: a fenced code block whose info string is `signatures` or
+/// `fields`, one label per line. Both writers draw it as lines to fill in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormBlock {
+    /// Signature blocks, one per role ("Client"), each with signature,
+    /// printed-name and date lines.
+    Signatures(Vec<String>),
+    /// Labelled blanks ("Date of birth").
+    Fields(Vec<String>),
+}
+
+/// If `events[i]` opens a form block, returns it and the index of its end.
+pub fn form_block(events: &[Event<'_>], i: usize) -> Option<(FormBlock, usize)> {
+    use pulldown_cmark::{CodeBlockKind, Tag, TagEnd};
+    let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) = &events[i] else {
+        return None;
+    };
+    let signatures = match lang.as_ref() {
+        "signatures" => true,
+        "fields" => false,
+        _ => return None,
+    };
+    let mut text = String::new();
+    let mut j = i + 1;
+    while j < events.len() {
+        match &events[j] {
+            Event::Text(t) => text.push_str(t),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+        j += 1;
+    }
+    let labels: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    Some((if signatures { FormBlock::Signatures(labels) } else { FormBlock::Fields(labels) }, j))
+}
+
 /// The visible text of Markdown, as a reader would see it: the text of every
-/// text-bearing event, with block boundaries as line breaks.
+/// text-bearing event, with block boundaries as line breaks. A signature
+/// block reads "Client signature, Client printed name, Date".
 pub fn plain_text(events: &[Event<'_>]) -> String {
     use pulldown_cmark::{Tag, TagEnd};
     let mut out = String::new();
-    for event in events {
+    let mut i = 0;
+    while i < events.len() {
+        if let Some((block, end)) = form_block(events, i) {
+            match block {
+                FormBlock::Signatures(roles) => {
+                    for r in roles {
+                        out.push_str(&format!("{r} signature\n{r} printed name\nDate\n"));
+                    }
+                }
+                FormBlock::Fields(labels) => {
+                    for l in labels {
+                        out.push_str(&format!("{l}\n"));
+                    }
+                }
+            }
+            i = end + 1;
+            continue;
+        }
+        let event = &events[i];
+        i += 1;
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),

@@ -23,6 +23,8 @@ pub struct Rendered {
     pub typst: String,
     /// The text a reader sees, for linting.
     pub text: String,
+    /// Its reading grade, per document and per section.
+    pub score: crate::lint::readability::Score,
 }
 
 /// Turns rendered Markdown into HTML and Typst.
@@ -32,7 +34,9 @@ pub fn from_markdown(markdown: String) -> Rendered {
     let html = html::write(&events);
     let typst = typst::write(&events);
     let text = markdown::plain_text(&events);
-    Rendered { title, html, typst, text, markdown: markdown.clone() }
+    let score = crate::lint::readability::score(&events);
+    drop(events);
+    Rendered { title, html, typst, text, score, markdown }
 }
 
 fn title(events: &[Event<'_>]) -> String {

@@ -16,8 +16,15 @@ use crate::diag::{Diagnostic, FileId, Sources};
 use crate::render::markdown;
 
 /// The document ids, in the order a packet lists them.
-pub const DOCUMENT_ORDER: [&str; 6] =
-    ["consent", "confidentiality", "telehealth", "minors", "authorization", "privacy-notice"];
+pub const DOCUMENT_ORDER: [&str; 7] = [
+    "consent",
+    "confidentiality",
+    "telehealth",
+    "minors",
+    "authorization",
+    "notes-authorization",
+    "privacy-notice",
+];
 
 /// One template file as loaded.
 #[derive(Clone, Debug)]
@@ -38,6 +45,8 @@ pub struct Templates {
     html: Tera,
     /// The Typst page template.
     pub pdf_main: String,
+    /// The required elements of each document (`requirements.toml`).
+    pub requirements: crate::lint::required::Requirements,
     /// Every template file used, by name (sorted).
     pub files: BTreeMap<String, TemplateFile>,
 }
@@ -112,7 +121,11 @@ impl Templates {
             return Err(diags);
         }
         let pdf_main = files.get("pdf.typ").map(|f| f.text.clone()).unwrap_or_default();
-        Ok(Templates { markdown: md, html, pdf_main, files })
+        let requirements = match files.get("requirements.toml") {
+            Some(f) => crate::load::parse_toml(sources, f.file).map_err(|d| vec![d])?,
+            None => Default::default(),
+        };
+        Ok(Templates { markdown: md, html, pdf_main, requirements, files })
     }
 
     /// The document ids that have a template, in packet order, then any others by name.

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
+use super::markdown;
+
 /// Writes the events of one document as Typst markup.
 pub fn write(events: &[Event<'_>]) -> String {
     let mut footnotes = HashMap::new();
@@ -42,7 +44,7 @@ pub fn write(events: &[Event<'_>]) -> String {
         i += 1;
     }
     let mut w = Writer { out: String::new(), footnotes, frames: Vec::new() };
-    w.run(body.into_iter());
+    w.run(&body);
     w.out
 }
 
@@ -79,9 +81,26 @@ struct Writer<'a, 'e> {
 }
 
 impl<'a, 'e> Writer<'a, 'e> {
-    fn run(&mut self, events: impl Iterator<Item = &'a Event<'e>>) {
-        for event in events {
-            self.event(event);
+    fn run(&mut self, events: &[&'a Event<'e>]) {
+        let owned: Vec<Event<'e>> = events.iter().map(|e| (*e).clone()).collect();
+        let mut i = 0;
+        while i < events.len() {
+            if let Some((block, end)) = markdown::form_block(&owned, i) {
+                let (name, labels) = match block {
+                    markdown::FormBlock::Signatures(l) => ("signatures", l),
+                    markdown::FormBlock::Fields(l) => ("fields", l),
+                };
+                self.out.push_str(&format!("#{name}(("));
+                for l in labels {
+                    string_lit_into(&l, &mut self.out);
+                    self.out.push_str(", ");
+                }
+                self.out.push_str("));\n\n");
+                i = end + 1;
+            } else {
+                self.event(events[i]);
+                i += 1;
+            }
         }
     }
 

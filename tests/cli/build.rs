@@ -6,16 +6,25 @@ use serde_json::Value;
 use crate::util::{TestDir, collapse, fixture, html_text, pdf_text};
 
 const EXAMPLE_STATES: [&str; 3] = ["CA", "NY", "TX"];
+const ALL_DOCUMENTS: [&str; 7] = [
+    "authorization",
+    "confidentiality",
+    "consent",
+    "minors",
+    "notes-authorization",
+    "privacy-notice",
+    "telehealth",
+];
 
 #[test]
 fn builds_the_bundled_example_from_any_folder() {
     let t = TestDir::new();
     let run = t.run(["build"]).ok();
-    assert!(run.stderr.contains("built 6 documents"), "{}", run.stderr);
+    assert!(run.stderr.contains("built 21 documents"), "{}", run.stderr);
     let files: Vec<String> = t.files("out").into_iter().map(|(p, _)| p).collect();
     let mut expected = vec!["index.html".to_string(), "manifest.json".to_string()];
     for s in EXAMPLE_STATES {
-        for d in ["confidentiality", "consent"] {
+        for d in ALL_DOCUMENTS {
             for ext in ["html", "pdf"] {
                 expected.push(format!("{s}/en/{d}.{ext}"));
             }
@@ -117,7 +126,7 @@ fn two_builds_are_byte_identical() {
     t.run(["build", "--out", "b", "--jobs", "1"]).ok();
     let a = t.files("a");
     let b = t.files("b");
-    assert_eq!(a.len(), 14);
+    assert_eq!(a.len(), 44);
     assert_eq!(
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
         b.iter().map(|f| &f.0).collect::<Vec<_>>()
@@ -131,8 +140,25 @@ fn two_builds_are_byte_identical() {
 fn a_rebuild_with_nothing_new_writes_nothing() {
     let t = TestDir::new();
     t.run(["build"]).ok();
+    let mtimes = |t: &TestDir| -> Vec<(String, std::time::SystemTime)> {
+        t.files("out")
+            .into_iter()
+            .map(|(p, _)| {
+                let m =
+                    std::fs::metadata(t.path().join("out").join(&p)).unwrap().modified().unwrap();
+                (p, m)
+            })
+            .collect()
+    };
+    let before = mtimes(&t);
+    std::thread::sleep(std::time::Duration::from_millis(20));
     let run = t.run(["build"]).ok();
-    assert!(run.stderr.contains("0 files written, 14 unchanged"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 made, 42 kept; 0 files written, 44 unchanged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, mtimes(&t), "a no-op rebuild touched a file");
 }
 
 #[test]
@@ -171,8 +197,9 @@ fn manifest_records_inputs_outputs_and_rules() {
     t.run(["build"]).ok();
     let m: Value = serde_json::from_str(&t.read("out/manifest.json")).unwrap();
     assert_eq!(m["as_of"], "2026-01-01");
+    assert_eq!(m["complete"], true);
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 13, "12 documents and the index");
+    assert_eq!(outputs.len(), 43, "42 document files and the index");
     let ny = outputs.iter().find(|o| o["path"] == "NY/en/confidentiality.pdf").unwrap();
     let bytes = std::fs::read(t.path().join("out/NY/en/confidentiality.pdf")).unwrap();
     assert_eq!(ny["sha256"], consentgen::write::sha256_hex(&bytes));

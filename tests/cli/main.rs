@@ -2,7 +2,9 @@
 //! See tests/README.md for where fixtures go.
 
 mod build;
+mod check;
 mod errors;
 mod explain;
 mod init;
+mod lint;
 mod util;

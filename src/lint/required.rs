@@ -1,0 +1,149 @@
+//! Required elements: what each document must contain, checked on its text.
+//!
+//! The list is data (`templates/requirements.toml`, overridable like any
+//! template): per document id, elements that pass when the text contains one
+//! of their phrases, and elements tied to a topic of the state's rules, which
+//! pass when the document cites that rule. A rule element applies only when
+//! the state has that rule (confirmed, and not of kind `none`); an element
+//! with `service` applies only when the practice offers that service.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::Services;
+use crate::resolve::Resolved;
+
+/// One required element.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Element {
+    /// A short stable name (`signature-client`).
+    pub id: String,
+    /// What it is, for the message ("a line for the client's signature").
+    pub what: String,
+    /// Passes when the text contains any of these (case-insensitive).
+    #[serde(default)]
+    pub any: Vec<String>,
+    /// Passes when the text contains the citation of this topic's rule.
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// Applies only when the practice offers this service.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// For a `rule` element: applies only when these fields of the rule are
+    /// confirmed and set (not null, false or empty).
+    #[serde(default)]
+    pub when: Vec<String>,
+}
+
+/// Required elements per document id.
+pub type Requirements = BTreeMap<String, Vec<Element>>;
+
+/// A required element a document lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    /// The element's id.
+    pub id: String,
+    /// What it is.
+    pub what: String,
+}
+
+fn offers(services: &Services, name: &str) -> bool {
+    match name {
+        "telehealth" => services.telehealth,
+        "minors" => services.minors,
+        "couples" => services.couples,
+        "in_person" => services.in_person,
+        _ => false,
+    }
+}
+
+/// The elements `text` lacks, in the order the list gives them.
+pub fn missing(
+    elements: &[Element],
+    text: &str,
+    rules: &[Resolved],
+    services: &Services,
+) -> Vec<Missing> {
+    let haystack = normalize(text);
+    let mut out = Vec::new();
+    for e in elements {
+        if let Some(s) = &e.service
+            && !offers(services, s)
+        {
+            continue;
+        }
+        let present = if let Some(topic) = &e.rule {
+            let Some(r) = rules.iter().find(|r| r.topic == topic) else { continue };
+            let kind_none = r
+                .version
+                .as_ref()
+                .and_then(|v| v.get("kind"))
+                .and_then(Value::as_str)
+                .is_some_and(|k| k == "none");
+            // Documents state a rule only when some value of it is confirmed.
+            let tv = r.template_value();
+            let set = |v: &Value| {
+                !(v.is_null()
+                    || v == &Value::Bool(false)
+                    || v.as_array().is_some_and(|a| a.is_empty()))
+            };
+            let something_confirmed = r.fields.iter().any(|f| !tv[*f].is_null())
+                && e.when.iter().all(|f| tv.get(f).is_some_and(set));
+            let Some(citation) =
+                r.citation.as_ref().filter(|_| r.confirmed && !kind_none && something_confirmed)
+            else {
+                continue; // the state has no confirmed rule: nothing specific to state
+            };
+            haystack.contains(&normalize(citation))
+        } else {
+            e.any.iter().any(|p| haystack.contains(&normalize(p)))
+        };
+        if !present {
+            out.push(Missing { id: e.id.clone(), what: e.what.clone() });
+        }
+    }
+    out
+}
+
+/// Lower case, curly quotes straightened, whitespace runs as one space.
+fn normalize(text: &str) -> String {
+    text.replace(['’', '‘'], "'")
+        .replace(['“', '”'], "\"")
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_and_services() {
+        let list: Requirements = toml::from_str(
+            r#"
+            [[consent]]
+            id = "crisis"
+            what = "the 988 crisis line"
+            any = ["988"]
+            [[consent]]
+            id = "telehealth-location"
+            what = "checking the client's location"
+            any = ["where you are"]
+            service = "telehealth"
+            "#,
+        )
+        .unwrap();
+        let mut services = Services::default();
+        let els = &list["consent"];
+        assert!(missing(els, "Call or text 988.", &[], &services).is_empty());
+        assert_eq!(missing(els, "Call 911.", &[], &services)[0].id, "crisis");
+        services.telehealth = true;
+        assert_eq!(missing(els, "Call 988.", &[], &services)[0].id, "telehealth-location");
+        assert!(missing(els, "Call 988. We ask where  you are.", &[], &services).is_empty());
+    }
+}

@@ -1,0 +1,153 @@
+//! The CI loop: build, check, change a rule, check, diff, rebuild, check;
+//! and `--message-format json`.
+
+use serde_json::Value;
+
+use crate::util::{Run, TestDir};
+
+fn json_lines(run: &Run) -> Vec<Value> {
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn build_check_edit_check_diff_rebuild_check() {
+    let t = TestDir::new();
+    let rules = t.copy_jurisdictions("rules");
+    t.run(["build", "--jurisdictions", "rules"]).ok();
+    let run = t.run(["check", "--jurisdictions", "rules"]).status(0);
+    assert!(run.stderr.contains("out is current"), "{}", run.stderr);
+
+    // Keep the old rules for `diff`, then change New York's duty to warn.
+    let old = t.copy_jurisdictions("old-rules");
+    let ny = rules.join("NY.toml");
+    let text = std::fs::read_to_string(&ny).unwrap();
+    let changed = text.replacen(
+        "trigger = \"is, in our professional judgment, likely",
+        "trigger = \"is, in our clinical judgment, likely",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&ny, changed).unwrap();
+
+    let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
+    let stale: Vec<&str> = run.stderr.lines().filter_map(|l| l.strip_prefix("stale: ")).collect();
+    // The index lists each document's reading grade, which the new wording moved.
+    assert_eq!(
+        stale,
+        ["NY/en/confidentiality.html", "NY/en/confidentiality.pdf", "index.html"],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("because NY `duty_to_warn` changed: new value (N.Y. Mental Hyg. Law § 9.46"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("CA/"), "California is not affected:\n{}", run.stderr);
+
+    let diff = t.run(["diff", old.to_str().unwrap(), rules.to_str().unwrap()]).ok();
+    assert!(diff.stdout.contains("NY `duty_to_warn`"), "{}", diff.stdout);
+    assert!(diff.stdout.contains("trigger: \"is, in our professional judgment"), "{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("documents that change:\n  NY/en/confidentiality\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
+
+    let run = t.run(["build", "--jurisdictions", "rules"]).ok();
+    assert!(run.stderr.contains("2 made, 40 kept"), "{}", run.stderr);
+    t.run(["check", "--jurisdictions", "rules"]).status(0);
+}
+
+#[test]
+fn check_reports_missing_extra_and_edited_files() {
+    let t = TestDir::new();
+    t.write("practice.toml", "name = \"P\"\nstates = [\"CA\", \"TX\"]\neffective = 2026-01-01\n");
+    t.run(["build", "practice.toml"]).ok();
+    std::fs::remove_file(t.path().join("out/CA/en/consent.pdf")).unwrap();
+    std::fs::write(t.path().join("out/CA/en/consent.html"), "edited").unwrap();
+    std::fs::write(t.path().join("out/notes.txt"), "mine").unwrap();
+    t.write("practice.toml", "name = \"P\"\nstates = [\"CA\"]\neffective = 2026-01-01\n");
+    let run = t.run(["check", "practice.toml", "--message-format", "json"]).status(1);
+    let lines = json_lines(&run);
+    let status = |path: &str| {
+        lines.iter().find(|l| l["path"] == path).map(|l| l["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status("CA/en/consent.pdf").as_deref(), Some("missing"));
+    assert_eq!(status("CA/en/consent.html").as_deref(), Some("edited"));
+    assert_eq!(status("TX/en/consent.pdf").as_deref(), Some("extra"));
+    assert_eq!(status("notes.txt"), None, "files the tool did not write are not its business");
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["status"], "problems");
+
+    // A rebuild repairs everything, removes Texas, and keeps notes.txt.
+    let run = t.run(["build", "practice.toml"]).ok();
+    assert!(run.stderr.contains("4 removed"), "{}", run.stderr);
+    assert!(!t.path().join("out/TX").exists());
+    assert_eq!(t.read("out/notes.txt"), "mine");
+    t.run(["check", "practice.toml"]).status(0);
+}
+
+#[test]
+fn build_json_messages_parse() {
+    let t = TestDir::new();
+    let run = t.run(["build", "--message-format", "json", "--states", "TX"]).ok();
+    let lines = json_lines(&run);
+    assert!(
+        lines.iter().any(|l| l["type"] == "document"
+            && l["document"] == "consent"
+            && l["grade"].is_number())
+    );
+    assert!(lines.iter().any(|l| l["type"] == "diagnostic" && l["severity"] == "warning"));
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["made"], 14);
+    let bad = t.run(["check", "nope.toml", "--message-format", "json"]).status(2);
+    let lines = json_lines(&bad);
+    assert_eq!(lines[0]["code"], "io");
+    assert_eq!(lines.last().unwrap()["status"], "bad-input");
+}
+
+#[test]
+fn a_rule_taking_force_later_is_announced_and_picked_up_on_its_date() {
+    let t = TestDir::new();
+    let rules = t.copy_jurisdictions("rules");
+    let tx = rules.join("TX.toml");
+    let text = std::fs::read_to_string(&tx).unwrap();
+    // Add a future version of Texas's telehealth rule.
+    let future = "\n[[telehealth.versions]]\neffective = 2026-02-01\nconsent_required = true\nrequirement = \"get your written consent before the first video visit\"\ncitation = \"Test Citation § 1\"\nsource = \"test\"\nstatus = \"confirmed\"\n";
+    let at = text.find("\n[[telehealth.versions]]").unwrap();
+    let end = text[at + 1..].find("\n[[").map_or(text.len(), |i| at + 1 + i);
+    let mut changed = text.clone();
+    changed.insert_str(end, future);
+    std::fs::write(&tx, changed).unwrap();
+    t.write("practice.toml", "name = \"P\"\nstates = [\"TX\"]\neffective = 2026-01-01\ndocuments = [\"telehealth\"]\n[services]\ntelehealth = true\n");
+    let run =
+        t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-01-15"]).ok();
+    assert!(
+        run.stderr.contains("TX `telehealth` changes on 2026-02-01: rebuild then"),
+        "{}",
+        run.stderr
+    );
+    let run = t
+        .run(["check", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-02-01"])
+        .status(1);
+    assert!(
+        run.stderr.contains("TX `telehealth` changed: version effective 2026-02-01"),
+        "{}",
+        run.stderr
+    );
+    t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-02-01"]).ok();
+    let html = t.read("out/TX/en/telehealth.html");
+    assert!(html.contains("get your written consent before the first video visit"));
+    assert!(
+        html.contains("Effective February 1, 2026"),
+        "the document's date moves to the rule's date"
+    );
+}

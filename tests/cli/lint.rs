@@ -1,0 +1,110 @@
+//! The plain-language bar and required elements, on every bundled document
+//! of every state.
+
+use serde_json::Value;
+
+use crate::util::TestDir;
+
+const EVERY_DOCUMENT: &str = "documents = [\"consent\", \"confidentiality\", \"telehealth\", \"minors\", \"authorization\", \"notes-authorization\", \"privacy-notice\"]\n";
+
+fn practice(services: &str) -> String {
+    format!(
+        "name = \"Test Practice\"\nstates = [\"CA\"]\neffective = 2026-01-01\n{EVERY_DOCUMENT}{services}"
+    )
+}
+
+#[test]
+fn every_document_of_every_state_renders_and_reads_at_grade_8_or_below() {
+    let t = TestDir::new();
+    for (name, services) in [
+        ("all", "[services]\ntelehealth = true\nminors = true\ncouples = true\n"),
+        ("plain", "[services]\nin_person = true\n"),
+    ] {
+        t.write(&format!("{name}/practice.toml"), &practice(services));
+        let out = format!("{name}/out");
+        let run = t
+            .run([
+                "build",
+                &format!("{name}/practice.toml"),
+                "--states",
+                "all",
+                "--formats",
+                "html",
+                "--out",
+                &out,
+                "--message-format",
+                "json",
+            ])
+            .ok();
+        let docs: Vec<Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|l| l["type"] == "document")
+            .collect();
+        assert_eq!(docs.len(), 51 * 7, "every document of every jurisdiction");
+        for d in &docs {
+            let grade = d["grade"].as_f64().unwrap();
+            assert!(grade <= 8.0, "{} {} reads at grade {grade}", d["state"], d["document"]);
+            assert!(grade > 0.0);
+        }
+        // No required element is missing anywhere.
+        assert!(!run.stdout.contains("missing-element"), "{}", run.stdout);
+        assert!(!run.stdout.contains("reading-grade"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn check_passes_the_bundled_example() {
+    let t = TestDir::new();
+    t.run(["build"]).ok();
+    t.run(["check"]).status(0);
+}
+
+#[test]
+fn a_template_without_a_required_element_fails_check() {
+    let t = TestDir::new();
+    t.write("practice.toml", &practice("[services]\ntelehealth = true\n"));
+    // The practice's own copy of the authorization, without the redisclosure
+    // statement (45 C.F.R. § 164.508(c)(2)(iii)).
+    let bundled =
+        std::fs::read_to_string(crate::util::root().join("templates/authorization.md")).unwrap();
+    let line = bundled.lines().find(|l| l.contains("may be shared again")).unwrap();
+    t.write("templates/authorization.md", &bundled.replace(line, ""));
+    // A confidentiality form that drops the duty to warn.
+    let conf =
+        std::fs::read_to_string(crate::util::root().join("templates/confidentiality.md")).unwrap();
+    t.write(
+        "templates/confidentiality.md",
+        &conf.replace("[^warn]: {{ duty_to_warn.citation }}", "").replace("[^warn]", ""),
+    );
+    t.run(["build", "practice.toml"]).ok();
+    let run = t.run(["check", "practice.toml"]).status(1);
+    assert!(run.stderr.contains("CA authorization: lacks that disclosed information may be redisclosed (§ 164.508(c)(2)(iii)) (`redisclosure`)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "CA confidentiality: lacks the state's duty to warn or protect (`duty-to-warn`)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("CA consent: lacks"), "{}", run.stderr);
+}
+
+#[test]
+fn a_hard_template_fails_the_reading_bar_naming_its_sections() {
+    let t = TestDir::new();
+    t.write("practice.toml", "name = \"P\"\nstates = [\"NY\"]\ndocuments = [\"consent\"]\n[readability]\nmax_grade = 6.0\n");
+    t.write(
+        "templates/consent.md",
+        "# Consent\n\n## Simple part\n\nWe help you. You can stop.\n\n## Legal part\n\nNotwithstanding any other provision of applicable law, the psychotherapist shall disclose confidential communications only upon the express written authorization of the patient concerned.\n",
+    );
+    t.run(["build", "practice.toml"]).ok();
+    let run = t.run(["check", "practice.toml"]).status(1);
+    assert!(
+        run.stderr.contains("error[reading-grade]: NY consent: reading grade"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint: hardest sections: \"Legal part\""), "{}", run.stderr);
+}
