@@ -87,6 +87,68 @@ pub struct Document {
     pub missing: Vec<Missing>,
     /// The data the page templates (HTML and PDF) read.
     pub meta: Value,
+    /// Whether this is a state's packet: every chosen document in one PDF.
+    pub packet: bool,
+}
+
+/// The document id of a state's packet.
+pub const PACKET: &str = "packet";
+
+/// Builds a state's packet from its documents: a cover page with contents
+/// (drawn by the page template when `meta.packet` is set), then each document
+/// from a new page, with its headings as the PDF outline.
+fn packet(inputs: &Inputs, members: &[Document]) -> Option<Document> {
+    let first = members.first()?;
+    let mut typst = String::new();
+    let mut markdown = String::new();
+    let mut rules: Vec<RuleUse> = Vec::new();
+    for (i, d) in members.iter().enumerate() {
+        if i > 0 {
+            typst.push_str("\n#pagebreak()\n\n");
+        }
+        typst.push_str(&d.rendered.typst);
+        markdown.push_str(&d.rendered.markdown);
+        markdown.push('\u{0}');
+        for r in &d.rules {
+            if !rules.iter().any(|x| x.topic == r.topic) {
+                rules.push(r.clone());
+            }
+        }
+    }
+    let effective = members.iter().map(|d| d.effective).max()?;
+    let state_name = first.meta["state_name"].clone();
+    let title = format!("Forms for clients in {}", state_name.as_str().unwrap_or(&first.state));
+    let meta = json!({
+        "title": title,
+        "practice": inputs.practice.name.get_ref(),
+        "lang": LANG,
+        "state": first.state,
+        "state_name": state_name,
+        "document": PACKET,
+        "version": inputs.practice.forms_version,
+        "effective": effective.long(),
+        "effective_date": effective.to_string(),
+        "keywords": format!("informed consent, intake packet, {}", state_name.as_str().unwrap_or("")),
+        "packet": true,
+    });
+    let rendered = Rendered {
+        markdown,
+        title,
+        html: String::new(),
+        typst,
+        text: String::new(),
+        score: crate::lint::readability::score(&[]),
+    };
+    Some(Document {
+        state: first.state.clone(),
+        id: PACKET.into(),
+        rendered,
+        rules,
+        effective,
+        missing: Vec::new(),
+        meta,
+        packet: true,
+    })
 }
 
 /// The kind of an output file.
@@ -232,6 +294,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         let j: &LoadedJurisdiction = &inputs.jurisdictions[state];
         let resolved = resolve::resolve(&j.rules, opts.as_of);
         let topics = topic_values(&resolved);
+        let first_of_state = documents.len();
         for doc in &docs {
             let used_names = inputs.templates.variables(doc);
             let used: Vec<&Resolved> =
@@ -309,7 +372,13 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 effective,
                 missing,
                 meta,
+                packet: false,
             });
+        }
+        if opts.formats.pdf
+            && let Some(p) = packet(inputs, &documents[first_of_state..])
+        {
+            documents.push(p);
         }
     }
     if !errors.is_empty() {
@@ -325,7 +394,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         d.meta["hash"] = Value::from(&content[..10]);
         let md_name = format!("{}.md", d.id);
         let mut formats = Vec::new();
-        if opts.formats.html {
+        if opts.formats.html && !d.packet {
             formats.push((Format::Html, "page.html", d.rendered.html.as_str()));
         }
         if opts.formats.pdf {
@@ -648,7 +717,7 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
                 .documents
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| &d.state == s)
+                .filter(|(_, d)| &d.state == s && !d.packet)
                 .map(|(i, d)| {
                     let link = |f: Format| {
                         plan.outputs
@@ -666,7 +735,12 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
                     })
                 })
                 .collect();
-            json!({ "code": s, "name": inputs.jurisdictions[s].rules.name, "documents": docs })
+            let packet = plan
+                .outputs
+                .iter()
+                .find(|o| plan.documents[o.doc].packet && &plan.documents[o.doc].state == s)
+                .map(|o| o.path.clone());
+            json!({ "code": s, "name": inputs.jurisdictions[s].rules.name, "documents": docs, "packet": packet })
         })
         .collect();
     let mut ctx = tera::Context::new();
@@ -727,6 +801,9 @@ pub fn manifest(inputs: &Inputs, as_of: Date, files: &[OutputFile]) -> OutputFil
 /// errors for `check`, warnings for `build`.
 pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if d.packet {
+        return out; // its documents are linted one by one
+    }
     let grade = d.rendered.score.grade();
     if grade > max_grade {
         let hardest: Vec<String> = d

@@ -59,7 +59,7 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     };
 
     let max = inputs.practice.readability.max_grade;
-    for d in &plan.documents {
+    for d in plan.documents.iter().filter(|d| !d.packet) {
         let grade = d.rendered.score.grade();
         if reporter.format == MessageFormat::Json {
             reporter.json(json!({
@@ -94,7 +94,7 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
 
     let summary = format!(
         "built {} documents for {} into {}: {} made, {} kept; {} files written, {} unchanged{}",
-        plan.documents.len(),
+        plan.documents.iter().filter(|d| !d.packet).count(),
         plan.states.join(", "),
         opts.out.display(),
         made,
@@ -105,7 +105,7 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     );
     reporter.status(&summary);
     reporter.json(json!({
-        "type": "summary", "command": "build", "documents": plan.documents.len(),
+        "type": "summary", "command": "build", "documents": plan.documents.iter().filter(|d| !d.packet).count(),
         "made": made, "kept": plan.outputs.len() - made, "written": stats.changed,
         "unchanged": stats.unchanged, "removed": removed,
     }));

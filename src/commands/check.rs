@@ -157,7 +157,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
         reporter.status(&format!(
             "{} is current: {} documents ({} PDF) for {}",
             opts.out.display(),
-            plan.documents.len(),
+            plan.documents.iter().filter(|d| !d.packet).count(),
             pdfs,
             plan.states.join(", ")
         ));

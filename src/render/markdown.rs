@@ -82,7 +82,7 @@ pub enum FormBlock {
 /// If `events[i]` opens a form block, returns it and the index of its end.
 pub fn form_block(events: &[Event<'_>], i: usize) -> Option<(FormBlock, usize)> {
     use pulldown_cmark::{CodeBlockKind, Tag, TagEnd};
-    let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) = &events[i] else {
+    let Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))) = events.get(i) else {
         return None;
     };
     let signatures = match lang.as_ref() {

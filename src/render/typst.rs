@@ -98,8 +98,25 @@ impl<'a, 'e> Writer<'a, 'e> {
                 self.out.push_str("));\n\n");
                 i = end + 1;
             } else {
-                self.event(events[i]);
-                i += 1;
+                // A paragraph that introduces a form block keeps to it across
+                // a page break, so a blank never lands away from its question.
+                let introduces_form = matches!(events[i], Event::Start(Tag::Paragraph))
+                    && events[i..]
+                        .iter()
+                        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+                        .is_some_and(|end| markdown::form_block(&owned, i + end + 1).is_some());
+                if introduces_form {
+                    self.out.push_str("#block(sticky: true)[");
+                    while !matches!(events[i], Event::End(TagEnd::Paragraph)) {
+                        self.event(events[i]);
+                        i += 1;
+                    }
+                    self.out.push_str("];\n\n");
+                    i += 1;
+                } else {
+                    self.event(events[i]);
+                    i += 1;
+                }
             }
         }
     }

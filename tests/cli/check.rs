@@ -37,7 +37,12 @@ fn build_check_edit_check_diff_rebuild_check() {
     // The index lists each document's reading grade, which the new wording moved.
     assert_eq!(
         stale,
-        ["NY/en/confidentiality.html", "NY/en/confidentiality.pdf", "index.html"],
+        [
+            "NY/en/confidentiality.html",
+            "NY/en/confidentiality.pdf",
+            "NY/en/packet.pdf",
+            "index.html"
+        ],
         "{}",
         run.stderr
     );
@@ -60,7 +65,7 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
 
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
-    assert!(run.stderr.contains("2 made, 40 kept"), "{}", run.stderr);
+    assert!(run.stderr.contains("3 made, 42 kept"), "{}", run.stderr);
     t.run(["check", "--jurisdictions", "rules"]).status(0);
 }
 
@@ -88,7 +93,7 @@ fn check_reports_missing_extra_and_edited_files() {
 
     // A rebuild repairs everything, removes Texas, and keeps notes.txt.
     let run = t.run(["build", "practice.toml"]).ok();
-    assert!(run.stderr.contains("4 removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("5 removed"), "{}", run.stderr);
     assert!(!t.path().join("out/TX").exists());
     assert_eq!(t.read("out/notes.txt"), "mine");
     t.run(["check", "practice.toml"]).status(0);
@@ -107,7 +112,7 @@ fn build_json_messages_parse() {
     assert!(lines.iter().any(|l| l["type"] == "diagnostic" && l["severity"] == "warning"));
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
-    assert_eq!(summary["made"], 14);
+    assert_eq!(summary["made"], 15);
     let bad = t.run(["check", "nope.toml", "--message-format", "json"]).status(2);
     let lines = json_lines(&bad);
     assert_eq!(lines[0]["code"], "io");

@@ -7,4 +7,5 @@ mod errors;
 mod explain;
 mod init;
 mod lint;
+mod pdf;
 mod util;

@@ -1,0 +1,136 @@
+//! PDFs a practice can hand out and upload: tagged, titled, fonts embedded,
+//! the packet with its outline, signature blocks, and byte-stable output
+//! checked against committed hashes.
+
+use std::collections::BTreeMap;
+
+use crate::util::{TestDir, collapse, pdf_text, root};
+
+fn example() -> TestDir {
+    let t = TestDir::new();
+    t.run(["build"]).ok();
+    t
+}
+
+fn pdfs(t: &TestDir) -> Vec<(String, Vec<u8>)> {
+    t.files("out").into_iter().filter(|(p, _)| p.ends_with(".pdf")).collect()
+}
+
+#[test]
+fn every_pdf_is_tagged_titled_in_english_with_embedded_fonts() {
+    let t = example();
+    let all = pdfs(&t);
+    assert_eq!(all.len(), 3 * 8, "7 documents and a packet per state");
+    for (path, bytes) in &all {
+        assert!(bytes.starts_with(b"%PDF-1.7"), "{path}");
+        let pdf = lopdf::Document::load_mem(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let catalog = pdf.catalog().unwrap();
+        assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-US", "{path}");
+        assert!(catalog.get(b"StructTreeRoot").is_ok(), "{path} is tagged");
+        let info =
+            pdf.get_dictionary(pdf.trailer.get(b"Info").unwrap().as_reference().unwrap()).unwrap();
+        let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
+        assert!(!title.is_empty(), "{path} has a title");
+        // Every font descriptor carries its font program.
+        let mut descriptors = 0;
+        for obj in pdf.objects.values() {
+            if let Ok(d) = obj.as_dict()
+                && d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"FontDescriptor")
+            {
+                descriptors += 1;
+                assert!(
+                    d.has(b"FontFile2") || d.has(b"FontFile3") || d.has(b"FontFile"),
+                    "{path}: a font is not embedded"
+                );
+            }
+        }
+        assert!(descriptors > 0, "{path} has fonts");
+        // PDF/UA-1 is declared in the XMP metadata.
+        assert!(
+            String::from_utf8_lossy(bytes).contains("pdfuaid:part"),
+            "{path} declares PDF/UA-1"
+        );
+    }
+}
+
+#[test]
+fn packet_has_a_cover_an_outline_of_every_document_and_page_numbers() {
+    let t = example();
+    let path = t.path().join("out/NY/en/packet.pdf");
+    let pdf = lopdf::Document::load(&path).unwrap();
+    let toc = pdf.get_toc().expect("an outline");
+    let top: Vec<String> =
+        toc.toc.iter().filter(|e| e.level == 1).map(|e| e.title.clone()).collect();
+    assert_eq!(
+        top,
+        [
+            "Agreement to start therapy",
+            "When we may share what you tell us",
+            "Agreement to meet by video or phone",
+            "Agreement for therapy with a young person",
+            "Permission to share your health information",
+            "Permission to share psychotherapy notes",
+            "Notice of privacy practices",
+        ]
+    );
+    assert!(
+        toc.toc.iter().any(|e| e.level == 2 && e.title == "What if someone is in danger?"),
+        "sections are in the outline"
+    );
+    let pages = pdf.get_pages().len();
+    let text = pdf_text(&path);
+    assert!(text.contains("Forms for clients in New York"));
+    assert!(text.contains("Contents"));
+    assert!(
+        text.contains(&format!("Page 1 of {pages}"))
+            && text.contains(&format!("Page {pages} of {pages}")),
+        "{text}"
+    );
+    assert!(text.contains("N.Y. Mental Hyg. Law § 9.46"), "the packet states the rules");
+}
+
+#[test]
+fn signature_blocks_have_name_signature_and_date_lines_for_each_signer() {
+    let t = example();
+    let consent = pdf_text(&t.path().join("out/CA/en/consent.pdf"));
+    for who in ["Client", "Parent or guardian, if the client is under 18", "Therapist"] {
+        assert!(consent.contains(who), "consent lacks a block for {who}");
+    }
+    assert_eq!(consent.matches("Printed name").count(), 3, "{consent}");
+    let minors = pdf_text(&t.path().join("out/TX/en/minors.pdf"));
+    assert!(minors.contains("Young person") && minors.contains("Parent or guardian"));
+    let html = t.read("out/CA/en/consent.html");
+    assert_eq!(html.matches("class=\"signature\"").count(), 3);
+    assert!(
+        collapse(&consent).contains("By signing, you say that"),
+        "acknowledgement above the lines"
+    );
+}
+
+/// `tests/pdf-hashes.txt` holds the SHA-256 of every PDF of the example
+/// build. Typst's output can differ across CPUs and platforms (typst#7683),
+/// so the comparison runs on x86_64 Linux only; elsewhere the build-twice
+/// test in build.rs still checks determinism. After an intended layout
+/// change, run with CONSENTGEN_UPDATE_PDF_HASHES=1 and commit the file.
+#[test]
+fn pdf_bytes_match_the_committed_hashes() {
+    if !(cfg!(target_arch = "x86_64") && cfg!(target_os = "linux")) {
+        eprintln!("skipped: PDF hashes are pinned to x86_64 Linux");
+        return;
+    }
+    let t = example();
+    let actual: BTreeMap<String, String> =
+        pdfs(&t).into_iter().map(|(p, b)| (p, consentgen::write::sha256_hex(&b))).collect();
+    let file = root().join("tests/pdf-hashes.txt");
+    let text: String = actual.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+    if std::env::var_os("CONSENTGEN_UPDATE_PDF_HASHES").is_some() {
+        std::fs::write(&file, &text).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        expected == text,
+        "PDF bytes changed. If the layout change is intended, run\n  CONSENTGEN_UPDATE_PDF_HASHES=1 cargo test --release --test cli pdf_bytes\nand commit tests/pdf-hashes.txt. Differences:\n{}",
+        text.lines().filter(|l| !expected.contains(*l)).collect::<Vec<_>>().join("\n")
+    );
+}
