@@ -281,6 +281,14 @@ pub fn practice(
     }
     check_list(&mut diags, file, "state", &p.states, known_states);
     check_list(&mut diags, file, "document", &p.documents, known_documents);
+    check_list(&mut diags, file, "document", &p.per_clinician, known_documents);
+    if let Some(states) = &p.services.telehealth_states {
+        check_list(&mut diags, file, "state", states, known_states);
+    }
+    for l in &p.locations {
+        check_list(&mut diags, file, "state", std::slice::from_ref(&l.state), known_states);
+    }
+    check_clinicians(&mut diags, file, &p, known_states);
     if !(1.0..=20.0).contains(&p.readability.max_grade) {
         diags.push(
             Diagnostic::error("invalid-value", "`readability.max_grade` must be between 1 and 20")
@@ -288,6 +296,67 @@ pub fn practice(
         );
     }
     if diags.is_empty() { Ok(p) } else { Err(diags) }
+}
+
+fn check_clinicians(
+    diags: &mut Vec<Diagnostic>,
+    file: FileId,
+    p: &Practice,
+    known_states: &[&str],
+) {
+    let ids: Vec<&str> = p.clinicians.iter().map(|c| c.id.get_ref().as_str()).collect();
+    for (i, c) in p.clinicians.iter().enumerate() {
+        let id = c.id.get_ref();
+        if id.is_empty()
+            || !id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    format!("clinician id `{id}` is not a simple name"),
+                )
+                .at(file, c.id.span())
+                .with_hint("use letters, digits, `-` and `_` only; it becomes a folder name"),
+            );
+        }
+        if ids[..i].contains(&id.as_str()) {
+            diags.push(
+                Diagnostic::error("duplicate", format!("clinician id `{id}` is used twice"))
+                    .at(file, c.id.span())
+                    .with_hint("give each clinician their own id"),
+            );
+        }
+        match (&c.supervisor, c.associate) {
+            (None, true) => diags.push(
+                Diagnostic::error(
+                    "missing-supervisor",
+                    format!("associate `{id}` names no supervisor"),
+                )
+                .at(file, c.id.span())
+                .with_hint(
+                    "add `supervisor = \"<id>\"`: the licensed clinician who supervises them",
+                ),
+            ),
+            (Some(s), _) if !ids.contains(&s.get_ref().as_str()) || s.get_ref() == id => {
+                let mut d = Diagnostic::error(
+                    "unknown-supervisor",
+                    format!(
+                        "supervisor `{}` of `{id}` is not another clinician of the practice",
+                        s.get_ref()
+                    ),
+                )
+                .at(file, s.span())
+                .with_label("no clinician has this id");
+                if let Some(best) = closest(s.get_ref(), &ids) {
+                    d = d.with_hint(format!("did you mean `{best}`?"));
+                }
+                diags.push(d.with_hint(format!("clinician ids: {}", ids.join(", "))));
+            }
+            _ => {}
+        }
+        let states: Vec<Spanned<String>> = c.licenses.iter().map(|l| l.state.clone()).collect();
+        check_list(diags, file, "state", &states, known_states);
+    }
 }
 
 fn check_list(

@@ -328,6 +328,16 @@ pub struct Practice {
     /// Fees and cancellations.
     #[serde(default)]
     pub fees: Fees,
+    /// The clinicians, for the care-team list and per-clinician forms.
+    #[serde(default)]
+    pub clinicians: Vec<Clinician>,
+    /// The offices.
+    #[serde(default)]
+    pub locations: Vec<Location>,
+    /// Documents also built for each clinician, naming them, in
+    /// `<STATE>/en/clinicians/<id>/` for each state they are licensed in.
+    #[serde(default)]
+    pub per_clinician: Vec<Spanned<String>>,
     /// The practice's own clauses, in its own words.
     #[serde(default)]
     pub clauses: Clauses,
@@ -352,6 +362,98 @@ fn default_forms_version() -> String {
 
 fn default_documents() -> Vec<Spanned<String>> {
     ["consent", "confidentiality"].into_iter().map(|d| Spanned::new(0..0, d.to_string())).collect()
+}
+
+/// A clinician's profession.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClinicianProfession {
+    /// Licensed psychologist.
+    Psychologist,
+    /// Licensed professional counselor (LPC, LPCC, LMHC).
+    ProfessionalCounselor,
+    /// Licensed clinical social worker.
+    ClinicalSocialWorker,
+    /// Licensed marriage and family therapist.
+    MarriageFamilyTherapist,
+    /// Psychiatrist (licensed by the state medical board).
+    Psychiatrist,
+}
+
+impl ClinicianProfession {
+    /// The profession in plain words, singular.
+    pub fn plain(self) -> &'static str {
+        match self {
+            ClinicianProfession::Psychologist => "psychologist",
+            ClinicianProfession::ProfessionalCounselor => "professional counselor",
+            ClinicianProfession::ClinicalSocialWorker => "clinical social worker",
+            ClinicianProfession::MarriageFamilyTherapist => "marriage and family therapist",
+            ClinicianProfession::Psychiatrist => "psychiatrist",
+        }
+    }
+
+    /// The licensing board that hears complaints, as the rule files key it;
+    /// `None` for psychiatrists, whose medical boards the rule files lack.
+    pub fn board(self) -> Option<Profession> {
+        match self {
+            ClinicianProfession::Psychologist => Some(Profession::Psychology),
+            ClinicianProfession::ProfessionalCounselor => Some(Profession::Counseling),
+            ClinicianProfession::ClinicalSocialWorker => Some(Profession::SocialWork),
+            ClinicianProfession::MarriageFamilyTherapist => Some(Profession::MarriageFamilyTherapy),
+            ClinicianProfession::Psychiatrist => None,
+        }
+    }
+}
+
+/// A clinician of the practice.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinician {
+    /// A short id, used in file names (`mlee`).
+    pub id: Spanned<String>,
+    /// Full name.
+    pub name: String,
+    /// Credentials after the name ("PhD", "LMFT").
+    #[serde(default)]
+    pub credentials: Option<String>,
+    /// Profession.
+    pub profession: ClinicianProfession,
+    /// Pre-licensed: practices under a supervisor's licence.
+    #[serde(default)]
+    pub associate: bool,
+    /// The supervisor's id, required for an associate.
+    #[serde(default)]
+    pub supervisor: Option<Spanned<String>>,
+    /// Licences (or, for an associate, registrations), one per state.
+    #[serde(default)]
+    pub licenses: Vec<License>,
+}
+
+/// A licence to practise in one state.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// USPS code.
+    pub state: Spanned<String>,
+    /// The licence type as the state names it ("LMFT", "Psychologist", "AMFT").
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The licence number.
+    pub number: String,
+    /// The last day it is valid.
+    pub expires: Spanned<Date>,
+}
+
+/// An office.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// Its name ("Long Beach office").
+    pub name: String,
+    /// Street address.
+    pub address: String,
+    /// USPS code.
+    pub state: Spanned<String>,
 }
 
 /// How clients reach the practice.
@@ -382,11 +484,19 @@ pub struct Services {
     pub minors: bool,
     /// Couples and family sessions.
     pub couples: bool,
+    /// The states telehealth is offered in (default: all of the practice's states).
+    pub telehealth_states: Option<Vec<Spanned<String>>>,
 }
 
 impl Default for Services {
     fn default() -> Services {
-        Services { in_person: true, telehealth: false, minors: false, couples: false }
+        Services {
+            in_person: true,
+            telehealth: false,
+            minors: false,
+            couples: false,
+            telehealth_states: None,
+        }
     }
 }
 

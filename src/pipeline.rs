@@ -18,7 +18,7 @@ use crate::commands::StateSelection;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::lint::required::Missing;
-use crate::model::{Profession, TOPICS};
+use crate::model::{Clinician, License, Profession, TOPICS};
 use crate::pdf::Engine;
 use crate::render::{self, Rendered};
 use crate::resolve::{self, Resolved};
@@ -77,6 +77,8 @@ pub struct Document {
     pub state: String,
     /// Document id.
     pub id: String,
+    /// The clinician it names, for a clinician's own form.
+    pub clinician: Option<String>,
     /// The rendered forms.
     pub rendered: Rendered,
     /// The rule versions it uses.
@@ -142,6 +144,7 @@ fn packet(inputs: &Inputs, members: &[Document]) -> Option<Document> {
     Some(Document {
         state: first.state.clone(),
         id: PACKET.into(),
+        clinician: None,
         rendered,
         rules,
         effective,
@@ -192,6 +195,9 @@ pub struct Plan {
     pub documents: Vec<Document>,
     /// Every document output.
     pub outputs: Vec<Planned>,
+    /// Clinicians' forms that cannot be made (no valid licence, no licensed
+    /// supervisor): errors that make `build` and `check` exit 1.
+    pub refusals: Vec<Diagnostic>,
 }
 
 /// The states a build covers, or a diagnostic for an unknown one.
@@ -281,6 +287,196 @@ fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
     inputs.templates.files.get(name).map_or("", |f| f.text.as_str())
 }
 
+/// What one state contributes to every document's context.
+struct StateScope<'a> {
+    state: &'a str,
+    j: &'a LoadedJurisdiction,
+    resolved: Vec<Resolved>,
+    topics: BTreeMap<&'static str, Value>,
+    practice: Value,
+}
+
+/// A licence valid on `as_of` in `state`, if the clinician holds one.
+fn valid_license<'a>(c: &'a Clinician, state: &str, as_of: Date) -> Option<&'a License> {
+    c.licenses.iter().find(|l| l.state.get_ref() == state && *l.expires.get_ref() >= as_of)
+}
+
+/// A clinician as templates see them, for one state.
+fn clinician_value(inputs: &Inputs, c: &Clinician, scope: &StateScope<'_>, as_of: Date) -> Value {
+    let license = valid_license(c, scope.state, as_of);
+    let board = c.profession.board().and_then(|p| {
+        scope
+            .topics
+            .get("licensing_boards")?
+            .get("boards")?
+            .as_array()?
+            .iter()
+            .find(|b| b["profession"] == p.key())
+            .cloned()
+    });
+    let supervisor = c.supervisor.as_ref().and_then(|s| {
+        let sup = inputs.practice.clinicians.iter().find(|x| x.id.get_ref() == s.get_ref())?;
+        let l = valid_license(sup, scope.state, as_of);
+        Some(json!({
+            "name": sup.name,
+            "credentials": sup.credentials,
+            "profession_plain": sup.profession.plain(),
+            "license_type": l.map(|l| l.kind.clone()),
+            "license_number": l.map(|l| l.number.clone()),
+        }))
+    });
+    json!({
+        "id": c.id.get_ref(),
+        "name": c.name,
+        "credentials": c.credentials,
+        "profession_plain": c.profession.plain(),
+        "psychiatrist": c.profession.board().is_none(),
+        "associate": c.associate,
+        "license_type": license.map(|l| l.kind.clone()),
+        "license_number": license.map(|l| l.number.clone()),
+        "board": board,
+        "supervisor": supervisor,
+    })
+}
+
+/// Whether telehealth is offered in a state.
+fn telehealth_in(inputs: &Inputs, state: &str) -> bool {
+    let s = &inputs.practice.services;
+    s.telehealth
+        && s.telehealth_states.as_ref().is_none_or(|l| l.iter().any(|x| x.get_ref() == state))
+}
+
+/// Renders one document for one state (and, for a clinician's own form, one clinician).
+fn render_document(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    doc: &str,
+    clinician: Option<(&Clinician, Value)>,
+    as_of: Date,
+) -> Result<Document, Diagnostic> {
+    let used_names = inputs.templates.variables(doc);
+    let used: Vec<&Resolved> =
+        scope.resolved.iter().filter(|r| used_names.iter().any(|u| u == r.topic)).collect();
+    let effective = effective_date(inputs, &used, as_of);
+    // The care team: clinicians licensed in this state on this date.
+    let team: Vec<Value> = inputs
+        .practice
+        .clinicians
+        .iter()
+        .filter(|c| valid_license(c, scope.state, as_of).is_some())
+        .map(|c| clinician_value(inputs, c, scope, as_of))
+        .collect();
+    let mut ctx = json!({
+        "practice": scope.practice,
+        "jurisdiction": {
+            "code": scope.state,
+            "name": scope.j.rules.name,
+            "last_reviewed": scope.j.rules.last_reviewed.get_ref().to_string(),
+        },
+        "doc": {
+            "id": doc,
+            "effective": effective.long(),
+            "version": inputs.practice.forms_version,
+        },
+        "care_team": team,
+        "clinician": clinician.as_ref().map(|(_, v)| v.clone()),
+    });
+    let map = ctx.as_object_mut().expect("object literal");
+    for (topic, v) in &scope.topics {
+        map.insert(topic.to_string(), v.clone());
+    }
+    let context = tera::Context::from_serialize(&ctx)
+        .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))?;
+    let rendered = render::from_markdown(inputs.templates.render_markdown(doc, &context)?);
+    let rules = used
+        .iter()
+        .map(|r| RuleUse {
+            state: scope.state.to_string(),
+            topic: r.topic.to_string(),
+            effective: r.effective.map(|d| d.to_string()),
+            citation: r.citation.clone(),
+            status: if r.confirmed { "confirmed" } else { "unconfirmed" }.into(),
+            value_sha256: sha256_hex(scope.topics[r.topic].to_string().as_bytes()),
+        })
+        .collect();
+    let mut services = inputs.practice.services.clone();
+    services.telehealth = telehealth_in(inputs, scope.state);
+    let missing = inputs
+        .templates
+        .requirements
+        .get(doc)
+        .map(|els| crate::lint::required::missing(els, &rendered.text, &scope.resolved, &services))
+        .unwrap_or_default();
+    let state_name = &scope.j.rules.name;
+    let meta = json!({
+        "title": rendered.title,
+        "practice": inputs.practice.name.get_ref(),
+        "lang": LANG,
+        "state": scope.state,
+        "state_name": state_name,
+        "document": doc,
+        "clinician": clinician.as_ref().map(|(c, _)| c.name.clone()),
+        "version": inputs.practice.forms_version,
+        "effective": effective.long(),
+        "effective_date": effective.to_string(),
+        "keywords": format!("informed consent, {state_name}, {doc}"),
+    });
+    Ok(Document {
+        state: scope.state.to_string(),
+        id: doc.to_string(),
+        clinician: clinician.map(|(c, _)| c.id.get_ref().clone()),
+        rendered,
+        rules,
+        effective,
+        missing,
+        meta,
+        packet: false,
+    })
+}
+
+/// Why a clinician's form for a state cannot be made on `as_of`, if it cannot.
+fn refusal(inputs: &Inputs, c: &Clinician, state: &str, as_of: Date) -> Option<Diagnostic> {
+    let id = c.id.get_ref();
+    if valid_license(c, state, as_of).is_none() {
+        let latest = c
+            .licenses
+            .iter()
+            .filter(|l| l.state.get_ref() == state)
+            .max_by_key(|l| *l.expires.get_ref());
+        let last = latest.map(|l| *l.expires.get_ref());
+        let mut d = Diagnostic::error(
+            "license-not-valid",
+            format!(
+                "no form for `{id}` ({}) in {state}: no licence valid on {as_of}{}",
+                c.name,
+                last.map(|d| format!(" (the last expired on {d})")).unwrap_or_default()
+            ),
+        )
+        .with_hint("renew the licence and update `expires`, or build with an earlier `--as-of`");
+        if let Some(l) = latest {
+            d = d.at(inputs.practice_file, l.expires.span()).with_label("expired");
+        }
+        return Some(d);
+    }
+    if let Some(s) = &c.supervisor {
+        let sup = inputs.practice.clinicians.iter().find(|x| x.id.get_ref() == s.get_ref())?;
+        if sup.associate || valid_license(sup, state, as_of).is_none() {
+            return Some(
+                Diagnostic::error(
+                    "supervisor-not-licensed",
+                    format!(
+                        "no form for `{id}` ({}) in {state}: supervisor `{}` holds no full licence there valid on {as_of}",
+                        c.name,
+                        s.get_ref()
+                    ),
+                )
+                .with_hint("an associate's supervisor must be fully licensed in the state where the client is"),
+            );
+        }
+    }
+    None
+}
+
 /// Renders every document's Markdown and plans every output with its key.
 pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>> {
     let states = chosen_states(inputs, &opts.states).map_err(|d| vec![d])?;
@@ -290,95 +486,51 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
 
     let mut documents = Vec::new();
     let mut errors = Vec::new();
+    let mut refusals = Vec::new();
     for state in &states {
         let j: &LoadedJurisdiction = &inputs.jurisdictions[state];
         let resolved = resolve::resolve(&j.rules, opts.as_of);
         let topics = topic_values(&resolved);
+        let mut practice = practice.clone();
+        // Services not offered in this state drop their text here.
+        practice["services"]["telehealth"] = Value::Bool(telehealth_in(inputs, state));
+        let scope = StateScope { state, j, resolved, topics, practice };
         let first_of_state = documents.len();
         for doc in &docs {
-            let used_names = inputs.templates.variables(doc);
-            let used: Vec<&Resolved> =
-                resolved.iter().filter(|r| used_names.iter().any(|u| u == r.topic)).collect();
-            let effective = effective_date(inputs, &used, opts.as_of);
-            let mut ctx = json!({
-                "practice": practice,
-                "jurisdiction": {
-                    "code": state,
-                    "name": j.rules.name,
-                    "last_reviewed": j.rules.last_reviewed.get_ref().to_string(),
-                },
-                "doc": {
-                    "id": doc,
-                    "effective": effective.long(),
-                    "version": inputs.practice.forms_version,
-                },
-            });
-            let map = ctx.as_object_mut().expect("object literal");
-            for (topic, v) in &topics {
-                map.insert(topic.to_string(), v.clone());
+            if *doc == "telehealth" && !telehealth_in(inputs, state) {
+                continue;
             }
-            let rendered = tera::Context::from_serialize(&ctx)
-                .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))
-                .and_then(|c| inputs.templates.render_markdown(doc, &c));
-            let markdown = match rendered {
-                Ok(m) => m,
-                Err(d) => {
-                    errors.push(d);
-                    continue;
-                }
-            };
-            let rendered = render::from_markdown(markdown);
-            let rules = used
-                .iter()
-                .map(|r| RuleUse {
-                    state: state.clone(),
-                    topic: r.topic.to_string(),
-                    effective: r.effective.map(|d| d.to_string()),
-                    citation: r.citation.clone(),
-                    status: if r.confirmed { "confirmed" } else { "unconfirmed" }.into(),
-                    value_sha256: sha256_hex(topics[r.topic].to_string().as_bytes()),
-                })
-                .collect();
-            let missing = inputs
-                .templates
-                .requirements
-                .get(*doc)
-                .map(|els| {
-                    crate::lint::required::missing(
-                        els,
-                        &rendered.text,
-                        &resolved,
-                        &inputs.practice.services,
-                    )
-                })
-                .unwrap_or_default();
-            let meta = json!({
-                "title": rendered.title,
-                "practice": inputs.practice.name.get_ref(),
-                "lang": LANG,
-                "state": state,
-                "state_name": j.rules.name,
-                "document": doc,
-                "version": inputs.practice.forms_version,
-                "effective": effective.long(),
-                "effective_date": effective.to_string(),
-                "keywords": format!("informed consent, {}, {}", j.rules.name, doc),
-            });
-            documents.push(Document {
-                state: state.clone(),
-                id: doc.to_string(),
-                rendered,
-                rules,
-                effective,
-                missing,
-                meta,
-                packet: false,
-            });
+            match render_document(inputs, &scope, doc, None, opts.as_of) {
+                Ok(d) => documents.push(d),
+                Err(e) => errors.push(e),
+            }
         }
         if opts.formats.pdf
             && let Some(p) = packet(inputs, &documents[first_of_state..])
         {
             documents.push(p);
+        }
+        for c in &inputs.practice.clinicians {
+            if inputs.practice.per_clinician.is_empty()
+                || !c.licenses.iter().any(|l| l.state.get_ref() == state)
+            {
+                continue;
+            }
+            if let Some(r) = refusal(inputs, c, state, opts.as_of) {
+                refusals.push(r);
+                continue;
+            }
+            let value = clinician_value(inputs, c, &scope, opts.as_of);
+            for doc in &inputs.practice.per_clinician {
+                let doc = doc.get_ref().as_str();
+                if doc == "telehealth" && !telehealth_in(inputs, state) {
+                    continue;
+                }
+                match render_document(inputs, &scope, doc, Some((c, value.clone())), opts.as_of) {
+                    Ok(d) => documents.push(d),
+                    Err(e) => errors.push(e),
+                }
+            }
         }
     }
     if !errors.is_empty() {
@@ -387,7 +539,10 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
 
     let mut outputs = Vec::new();
     for (i, d) in documents.iter_mut().enumerate() {
-        let base = format!("{}/{LANG}/{}", d.state, d.id);
+        let base = match &d.clinician {
+            None => format!("{}/{LANG}/{}", d.state, d.id),
+            Some(c) => format!("{}/{LANG}/clinicians/{c}/{}", d.state, d.id),
+        };
         // The footer's short hash names the document's text and data, so a
         // signed paper copy can be matched to the build it came from.
         let content = sha256_hex(format!("{tool}\0{}\0{}", d.rendered.markdown, d.meta).as_bytes());
@@ -423,7 +578,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             });
         }
     }
-    Ok(Plan { states, documents, outputs })
+    Ok(Plan { states, documents, outputs, refusals })
 }
 
 /// One output of a previous build, as its manifest recorded it.
@@ -596,6 +751,7 @@ fn output_meta(plan: &Plan, p: &Planned) -> Value {
     json!({
         "state": d.state,
         "document": d.id,
+        "clinician": d.clinician,
         "format": p.format.name(),
         "language": LANG,
         "effective": d.effective.to_string(),
@@ -732,6 +888,7 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
                         "pdf": link(Format::Pdf),
                         "grade": format!("{:.1}", d.rendered.score.grade()),
                         "effective": d.effective.long(),
+                        "clinician": d.meta["clinician"],
                     })
                 })
                 .collect();
@@ -804,6 +961,10 @@ pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
     if d.packet {
         return out; // its documents are linted one by one
     }
+    let name = match &d.clinician {
+        Some(c) => format!("{} {} ({c})", d.state, d.id),
+        None => format!("{} {}", d.state, d.id),
+    };
     let grade = d.rendered.score.grade();
     if grade > max_grade {
         let hardest: Vec<String> = d
@@ -817,7 +978,7 @@ pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::error(
                 "reading-grade",
-                format!("{} {}: reading grade {grade:.1} is above {max_grade:.1}", d.state, d.id),
+                format!("{name}: reading grade {grade:.1} is above {max_grade:.1}"),
             )
             .with_hint(format!("hardest sections: {}", hardest.join(", ")))
             .with_hint(
@@ -833,6 +994,35 @@ pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
             )
             .with_hint("the template must contain it; see templates/requirements.toml"),
         );
+    }
+    out
+}
+
+/// Warnings about licences that expire within 60 days of `as_of`, in the
+/// states built.
+pub fn license_warnings(inputs: &Inputs, states: &[String], as_of: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in &inputs.practice.clinicians {
+        for l in &c.licenses {
+            let days = l.expires.get_ref().days_since_epoch() - as_of.days_since_epoch();
+            if states.contains(l.state.get_ref()) && (0..=60).contains(&days) {
+                out.push(
+                    Diagnostic::warning(
+                        "license-expires-soon",
+                        format!(
+                            "`{}` ({}): the {} licence in {} expires on {}",
+                            c.id.get_ref(),
+                            c.name,
+                            l.kind,
+                            l.state.get_ref(),
+                            l.expires.get_ref()
+                        ),
+                    )
+                    .at(inputs.practice_file, l.expires.span())
+                    .with_hint("renew it and update `expires`; forms naming this clinician stop on that date"),
+                );
+            }
+        }
     }
     out
 }

@@ -46,6 +46,12 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         &inputs.sources,
         &pipeline::rule_warnings(&inputs, &plan.states, opts.plan.as_of),
     );
+    reporter.report_all(
+        &inputs.sources,
+        &pipeline::license_warnings(&inputs, &plan.states, opts.plan.as_of),
+    );
+    // Clinicians' forms that cannot be made: reported, and the command exits 1.
+    reporter.report_all(&inputs.sources, &plan.refusals);
 
     let previous = pipeline::previous(&opts.out);
     let produced = match pipeline::produce(&inputs, &plan, &opts.out, previous.as_ref(), opts.jobs)
@@ -61,14 +67,18 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     let max = inputs.practice.readability.max_grade;
     for d in plan.documents.iter().filter(|d| !d.packet) {
         let grade = d.rendered.score.grade();
+        let name = match &d.clinician {
+            Some(c) => format!("{} {} ({c})", d.state, d.id),
+            None => format!("{} {}", d.state, d.id),
+        };
         if reporter.format == MessageFormat::Json {
             reporter.json(json!({
-                "type": "document", "state": d.state, "document": d.id,
+                "type": "document", "state": d.state, "document": d.id, "clinician": d.clinician,
                 "title": d.rendered.title, "grade": pipeline::grade_1dp(grade),
                 "effective": d.effective.to_string(),
             }));
         } else {
-            reporter.status(&format!("{} {}: reading grade {grade:.1}", d.state, d.id));
+            reporter.status(&format!("{name}: reading grade {grade:.1}"));
         }
         for f in pipeline::lint(d, max) {
             reporter.report(
@@ -107,9 +117,18 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     reporter.json(json!({
         "type": "summary", "command": "build", "documents": plan.documents.iter().filter(|d| !d.packet).count(),
         "made": made, "kept": plan.outputs.len() - made, "written": stats.changed,
-        "unchanged": stats.unchanged, "removed": removed,
+        "unchanged": stats.unchanged, "removed": removed, "refused": plan.refusals.len(),
     }));
-    Outcome::Ok
+    if plan.refusals.is_empty() {
+        Outcome::Ok
+    } else {
+        reporter.status(&format!(
+            "refused {} clinician form set{}; see the errors above",
+            plan.refusals.len(),
+            if plan.refusals.len() == 1 { "" } else { "s" }
+        ));
+        Outcome::Problems
+    }
 }
 
 /// Removes files the previous build wrote that this build no longer

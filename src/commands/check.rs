@@ -53,6 +53,12 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
         &inputs.sources,
         &pipeline::rule_warnings(&inputs, &plan.states, opts.plan.as_of),
     );
+    reporter.report_all(
+        &inputs.sources,
+        &pipeline::license_warnings(&inputs, &plan.states, opts.plan.as_of),
+    );
+    // Clinicians' forms that cannot be made: reported, and the command exits 1.
+    reporter.report_all(&inputs.sources, &plan.refusals);
 
     let mut lint_errors = 0;
     for d in &plan.documents {
@@ -141,7 +147,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     }
     let current =
         plan.outputs.len().saturating_sub(statuses.iter().filter(|s| s.status != "extra").count());
-    let problems = statuses.len() + lint_errors;
+    let problems = statuses.len() + lint_errors + plan.refusals.len();
     reporter.json(json!({
         "type": "summary", "command": "check",
         "status": if problems == 0 { "current" } else { "problems" },
@@ -150,7 +156,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
         "missing": statuses.iter().filter(|s| s.status == "missing").count(),
         "edited": statuses.iter().filter(|s| s.status == "edited").count(),
         "extra": statuses.iter().filter(|s| s.status == "extra").count(),
-        "lint_errors": lint_errors,
+        "lint_errors": lint_errors, "refused": plan.refusals.len(),
     }));
     let pdfs = plan.outputs.iter().filter(|p| p.format == Format::Pdf).count();
     if problems == 0 {

@@ -20,11 +20,21 @@ const ALL_DOCUMENTS: [&str; 7] = [
 fn builds_the_bundled_example_from_any_folder() {
     let t = TestDir::new();
     let run = t.run(["build"]).ok();
-    assert!(run.stderr.contains("built 21 documents"), "{}", run.stderr);
+    assert!(run.stderr.contains("built 27 documents"), "{}", run.stderr);
     let files: Vec<String> = t.files("out").into_iter().map(|(p, _)| p).collect();
     let mut expected = vec!["index.html".to_string(), "manifest.json".to_string()];
     for s in EXAMPLE_STATES {
         expected.push(format!("{s}/en/packet.pdf"));
+        let clinicians: &[&str] = match s {
+            "CA" => &["alopez", "jkim", "rpatel"],
+            "NY" => &["dbrown", "rpatel"],
+            _ => &["dbrown"],
+        };
+        for c in clinicians {
+            for ext in ["html", "pdf"] {
+                expected.push(format!("{s}/en/clinicians/{c}/consent.{ext}"));
+            }
+        }
         for d in ALL_DOCUMENTS {
             for ext in ["html", "pdf"] {
                 expected.push(format!("{s}/en/{d}.{ext}"));
@@ -127,7 +137,7 @@ fn two_builds_are_byte_identical() {
     t.run(["build", "--out", "b", "--jobs", "1"]).ok();
     let a = t.files("a");
     let b = t.files("b");
-    assert_eq!(a.len(), 47);
+    assert_eq!(a.len(), 59);
     assert_eq!(
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
         b.iter().map(|f| &f.0).collect::<Vec<_>>()
@@ -155,7 +165,7 @@ fn a_rebuild_with_nothing_new_writes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let run = t.run(["build"]).ok();
     assert!(
-        run.stderr.contains("0 made, 45 kept; 0 files written, 47 unchanged"),
+        run.stderr.contains("0 made, 57 kept; 0 files written, 59 unchanged"),
         "{}",
         run.stderr
     );
@@ -200,7 +210,7 @@ fn manifest_records_inputs_outputs_and_rules() {
     assert_eq!(m["as_of"], "2026-01-01");
     assert_eq!(m["complete"], true);
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 46, "42 document files, 3 packets and the index");
+    assert_eq!(outputs.len(), 58, "42 document files, 12 clinician files, 3 packets and the index");
     let ny = outputs.iter().find(|o| o["path"] == "NY/en/confidentiality.pdf").unwrap();
     let bytes = std::fs::read(t.path().join("out/NY/en/confidentiality.pdf")).unwrap();
     assert_eq!(ny["sha256"], consentgen::write::sha256_hex(&bytes));

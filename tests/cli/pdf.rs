@@ -20,7 +20,11 @@ fn pdfs(t: &TestDir) -> Vec<(String, Vec<u8>)> {
 fn every_pdf_is_tagged_titled_in_english_with_embedded_fonts() {
     let t = example();
     let all = pdfs(&t);
-    assert_eq!(all.len(), 3 * 8, "7 documents and a packet per state");
+    assert_eq!(
+        all.len(),
+        3 * 8 + 6,
+        "7 documents and a packet per state, and 6 clinician consents"
+    );
     for (path, bytes) in &all {
         assert!(bytes.starts_with(b"%PDF-1.7"), "{path}");
         let pdf = lopdf::Document::load_mem(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
