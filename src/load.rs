@@ -211,6 +211,16 @@ fn check_topic<V: RuleVersion>(
                 diags.push(empty(file, s, "rule version"));
             }
         }
+        if v.status() == crate::model::Status::Confirmed
+            && v.source().get_ref().trim().to_lowercase().starts_with("no source")
+        {
+            diags.push(
+                Diagnostic::error("confirmed-without-source", format!("a confirmed `{name}` version names no source"))
+                    .at(file, v.source().span())
+                    .with_label("no source here")
+                    .with_hint("give the URL or title where the value was read, or set `status = \"unconfirmed\"`"),
+            );
+        }
         match v.effective() {
             None if i > 0 => diags.push(
                 Diagnostic::error(

@@ -9,4 +9,5 @@ mod group;
 mod init;
 mod lint;
 mod pdf;
+mod rules;
 mod util;
