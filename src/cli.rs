@@ -29,6 +29,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write a commented starter practice.toml
     Init(InitArgs),
+    /// Print the JSON Schema of practice.toml and of the jurisdiction files, for editors
+    Schema(SchemaArgs),
 }
 
 /// Flags that select input folders.
@@ -138,6 +140,23 @@ pub struct InitArgs {
     /// Folder to write practice.toml into
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// `consentgen schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema (default: both, keyed by name)
+    #[arg(value_enum)]
+    pub file: Option<SchemaFile>,
+}
+
+/// The input files that have a schema.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SchemaFile {
+    /// practice.toml
+    Practice,
+    /// jurisdictions/XX.toml
+    Jurisdiction,
 }
 
 /// `--message-format`.

@@ -5,11 +5,14 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use consentgen::cli::{Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, States};
+use consentgen::cli::{
+    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States,
+};
 use consentgen::commands::build::BuildOptions;
 use consentgen::commands::check::CheckOptions;
 use consentgen::commands::diff::DiffOptions;
 use consentgen::commands::explain::{ExplainFormat, ExplainOptions};
+use consentgen::commands::schema::Which;
 use consentgen::commands::{self, MessageFormat, Reporter, StateSelection};
 use consentgen::date::Date;
 use consentgen::pipeline::{Formats, PlanOptions};
@@ -130,6 +133,11 @@ fn run(cli: Cli) -> Outcome {
             commands::diff::run(&opts, &mut reporter)
         }
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
+        Command::Schema(args) => commands::schema::run(match args.file {
+            None => Which::Both,
+            Some(SchemaFile::Practice) => Which::Practice,
+            Some(SchemaFile::Jurisdiction) => Which::Jurisdiction,
+        }),
     }
 }
 

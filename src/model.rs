@@ -8,13 +8,14 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::date::Date;
 
 /// Whether a person confirmed a rule value in its cited source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Read in the cited source.
@@ -24,7 +25,7 @@ pub enum Status {
 }
 
 /// Mandatory, permissive or no rule, for duty to warn and elder-abuse reporting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The law requires the therapist to act.
@@ -36,7 +37,9 @@ pub enum Kind {
 }
 
 /// A licensed profession whose board takes complaints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Profession {
     /// Psychologists.
@@ -98,21 +101,25 @@ pub trait RuleVersion: Serialize {
 macro_rules! rule_version {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty,)* }) => {
         $(#[$m])*
-        #[derive(Clone, Debug, Deserialize, Serialize)]
+        #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             /// The day this version took force.
             #[serde(default)]
+            #[schemars(with = "Option<Date>")]
             pub effective: Option<Spanned<Date>>,
             $($(#[$fm])* pub $field: $ty,)*
             /// The citation, as a lawyer writes it.
+            #[schemars(with = "String")]
             pub citation: Spanned<String>,
             /// The URL or document title where the value was confirmed.
+            #[schemars(with = "String")]
             pub source: Spanned<String>,
             /// Whether a person confirmed the value.
             pub status: Status,
             /// Value fields of this version that could not be confirmed.
             #[serde(default)]
+            #[schemars(with = "Vec<String>")]
             pub unconfirmed: Vec<Spanned<String>>,
             /// A note for maintainers; never printed in a document.
             #[serde(default)]
@@ -237,10 +244,11 @@ rule_version!(
 );
 
 /// A licensing board.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Board {
     /// The profession it licenses.
+    #[schemars(with = "Profession")]
     pub profession: Spanned<Profession>,
     /// The board's name.
     pub name: String,
@@ -250,8 +258,10 @@ pub struct Board {
     #[serde(default)]
     pub phone: Option<String>,
     /// The statute that creates it.
+    #[schemars(with = "String")]
     pub citation: Spanned<String>,
     /// Where it was confirmed.
+    #[schemars(with = "String")]
     pub source: Spanned<String>,
     /// Whether it was confirmed.
     pub status: Status,
@@ -261,7 +271,7 @@ pub struct Board {
 }
 
 /// A topic: its versions, oldest first.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topic<V> {
     /// The versions, oldest first.
@@ -269,14 +279,16 @@ pub struct Topic<V> {
 }
 
 /// One jurisdiction's rules.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Jurisdiction {
     /// USPS code.
+    #[schemars(with = "String")]
     pub code: Spanned<String>,
     /// Full name.
     pub name: String,
     /// When a person last checked every rule.
+    #[schemars(with = "Date")]
     pub last_reviewed: Spanned<Date>,
     /// Child abuse and neglect reporting.
     pub child_abuse: Topic<ChildAbuse>,
@@ -309,15 +321,18 @@ pub const TOPICS: [&str; 8] = [
 ];
 
 /// The practice the documents are for.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {
     /// The practice's name.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The states it sees clients in (USPS codes).
+    #[schemars(with = "Vec<String>")]
     pub states: Vec<Spanned<String>>,
     /// The documents it uses, by id.
     #[serde(default = "default_documents")]
+    #[schemars(with = "Vec<String>")]
     pub documents: Vec<Spanned<String>>,
     /// How clients reach the practice.
     #[serde(default)]
@@ -337,6 +352,7 @@ pub struct Practice {
     /// Documents also built for each clinician, naming them, in
     /// `<STATE>/en/clinicians/<id>/` for each state they are licensed in.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub per_clinician: Vec<Spanned<String>>,
     /// The practice's own clauses, in its own words.
     #[serde(default)]
@@ -365,7 +381,7 @@ fn default_documents() -> Vec<Spanned<String>> {
 }
 
 /// A clinician's profession.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClinicianProfession {
     /// Licensed psychologist.
@@ -406,10 +422,11 @@ impl ClinicianProfession {
 }
 
 /// A clinician of the practice.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clinician {
     /// A short id, used in file names (`mlee`).
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Full name.
     pub name: String,
@@ -423,6 +440,7 @@ pub struct Clinician {
     pub associate: bool,
     /// The supervisor's id, required for an associate.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub supervisor: Option<Spanned<String>>,
     /// Licences (or, for an associate, registrations), one per state.
     #[serde(default)]
@@ -430,10 +448,11 @@ pub struct Clinician {
 }
 
 /// A licence to practise in one state.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct License {
     /// USPS code.
+    #[schemars(with = "String")]
     pub state: Spanned<String>,
     /// The licence type as the state names it ("LMFT", "Psychologist", "AMFT").
     #[serde(rename = "type")]
@@ -441,11 +460,12 @@ pub struct License {
     /// The licence number.
     pub number: String,
     /// The last day it is valid.
+    #[schemars(with = "Date")]
     pub expires: Spanned<Date>,
 }
 
 /// An office.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// Its name ("Long Beach office").
@@ -453,11 +473,12 @@ pub struct Location {
     /// Street address.
     pub address: String,
     /// USPS code.
+    #[schemars(with = "String")]
     pub state: Spanned<String>,
 }
 
 /// How clients reach the practice.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Office phone.
@@ -473,7 +494,7 @@ pub struct Contact {
 }
 
 /// What the practice offers; services it does not offer drop their text.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Services {
     /// Sessions in the office.
@@ -485,6 +506,7 @@ pub struct Services {
     /// Couples and family sessions.
     pub couples: bool,
     /// The states telehealth is offered in (default: all of the practice's states).
+    #[schemars(with = "Option<Vec<String>>")]
     pub telehealth_states: Option<Vec<Spanned<String>>>,
 }
 
@@ -501,7 +523,7 @@ impl Default for Services {
 }
 
 /// Fees and cancellations, in the practice's own words.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fees {
     /// The fee for a session (phrase, e.g. "$150 for a 50-minute session").
@@ -514,7 +536,7 @@ pub struct Fees {
 
 /// Clauses a practice writes itself; each is printed as plain-text
 /// paragraphs (a blank line starts a new one) in the section it belongs to.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clauses {
     /// Fees, billing and insurance (consent: "What does it cost?").
@@ -528,7 +550,7 @@ pub struct Clauses {
 }
 
 /// The privacy contact for the notice of privacy practices.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Privacy {
     /// Name or title of the privacy contact ("Jordan Lee, Privacy Officer").
@@ -543,7 +565,7 @@ pub struct Privacy {
 }
 
 /// The plain-language bar.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Readability {
     /// Highest Flesch-Kincaid grade a document may have.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod schema;
 
 use std::io::Write as _;
 

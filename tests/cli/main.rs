@@ -10,4 +10,5 @@ mod init;
 mod lint;
 mod pdf;
 mod rules;
+mod schema;
 mod util;

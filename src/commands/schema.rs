@@ -1,0 +1,36 @@
+//! `consentgen schema [practice|jurisdiction]`: the JSON Schema of the input
+//! files, generated from the same types that read them, for editors (e.g.
+//! Taplo / Even Better TOML: `#:schema ./practice.schema.json`).
+
+use crate::Outcome;
+use crate::model::{Jurisdiction, Practice};
+
+use super::print_stdout;
+
+/// Which schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// `practice.toml`.
+    Practice,
+    /// `jurisdictions/XX.toml`.
+    Jurisdiction,
+    /// Both, in one object keyed by name.
+    Both,
+}
+
+/// Runs `consentgen schema`.
+pub fn run(which: Which) -> Outcome {
+    let practice = || serde_json::to_value(schemars::schema_for!(Practice)).unwrap_or_default();
+    let jurisdiction =
+        || serde_json::to_value(schemars::schema_for!(Jurisdiction)).unwrap_or_default();
+    let value = match which {
+        Which::Practice => practice(),
+        Which::Jurisdiction => jurisdiction(),
+        Which::Both => {
+            serde_json::json!({ "practice": practice(), "jurisdiction": jurisdiction() })
+        }
+    };
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialize");
+    text.push('\n');
+    print_stdout(&text)
+}
