@@ -165,6 +165,21 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // A TOML local date; editors treat TOML dates as strings of this format.
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A calendar date, YYYY-MM-DD (a TOML local date)",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,20 +205,5 @@ mod tests {
         }
         assert_eq!(Date::from_unix_seconds(1_767_225_600).unwrap().to_string(), "2026-01-01");
         assert_eq!(Date::parse("2026-12-31").unwrap().add_days(1).to_string(), "2027-01-01");
-    }
-}
-
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        // A TOML local date; editors treat TOML dates as strings of this format.
-        schemars::json_schema!({
-            "type": "string",
-            "format": "date",
-            "description": "A calendar date, YYYY-MM-DD (a TOML local date)",
-        })
     }
 }
