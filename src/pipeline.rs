@@ -661,7 +661,7 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
                         "title": d.rendered.title,
                         "html": link(Format::Html),
                         "pdf": link(Format::Pdf),
-                        "grade": format!("{:.1}", d.rendered.score.grade()),
+                        "grade": format!("{:.1}", grade_1dp(d.rendered.score.grade())),
                         "effective": d.effective.long(),
                     })
                 })
