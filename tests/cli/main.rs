@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod errors;
 mod explain;
+mod html;
 mod init;
 mod lint;
 mod util;
