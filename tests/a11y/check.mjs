@@ -51,6 +51,10 @@ function pages(dir) {
 }
 
 const files = pages(resolve(out));
+// Screenshots: the index, and the consent (signature lines) and authorization
+// (blanks) of the first state.
+const firstState = relative(resolve(out), files.find((f) => !f.endsWith('/index.html')) ?? '').split('/')[0];
+const pictured = (name) => name === 'index.html' || name === `${firstState}/en/consent.html` || name === `${firstState}/en/authorization.html`;
 const problems = [];
 let passed = 0;
 const fail = (page, what) => problems.push(`${page}: ${what}`);
@@ -176,7 +180,7 @@ async function checkPage(file) {
     });
     if (print.chrome) fail(name, `print shows ${print.chrome} navigation element(s)`);
     if (print.drawn !== print.lines) fail(name, `print draws ${print.drawn} of ${print.lines} form lines`);
-    if (shots && (name === 'index.html' || name.endsWith('/consent.html'))) {
+    if (shots && pictured(name)) {
       const base = join(shots, name.replace(/\//g, '-').replace(/\.html$/, ''));
       await page.pdf({ path: `${base}-print.pdf`, format: 'Letter', printBackground: false });
       await page.emulateMedia({ media: 'screen' });
@@ -191,7 +195,7 @@ async function checkPage(file) {
     const o = await overflow(page);
     if (o.scroll > o.width) fail(name, `at 320px the page scrolls sideways (${o.scroll}px wide): ${o.wide.join(', ')}`);
     report(name, '320px', await axe(page));
-    if (shots && (name === 'index.html' || name.endsWith('/consent.html'))) {
+    if (shots && pictured(name)) {
       await page.screenshot({ path: join(shots, `${name.replace(/\//g, '-').replace(/\.html$/, '')}-320.png`), fullPage: true });
     }
     await context.close();
