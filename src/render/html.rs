@@ -29,7 +29,7 @@ pub const LAWS_HEADING: &str = "Laws we cite";
 /// Writes the events of one document as an HTML fragment.
 pub fn write(events: &[Event<'_>]) -> String {
     let notes = Footnotes::collect(events);
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut i = 0;
@@ -47,7 +47,7 @@ pub fn write(events: &[Event<'_>]) -> String {
         }
         match &events[i] {
             Event::FootnoteReference(label) => {
-                let nth = seen.entry(label.as_ref()).or_insert(0);
+                let nth = seen.entry(key(label)).or_insert(0);
                 *nth += 1;
                 body.push(Event::InlineHtml(notes.reference(label, *nth).into()));
             }
@@ -61,34 +61,40 @@ pub fn write(events: &[Event<'_>]) -> String {
     out
 }
 
-/// The footnotes of a document: their numbers, references and definitions.
-struct Footnotes<'e> {
+/// A footnote label as pulldown-cmark matches it: without regard to case.
+fn key(label: &str) -> String {
+    label.to_lowercase()
+}
+
+/// The footnotes of a document: their numbers, references and definitions,
+/// by [`key`].
+struct Footnotes {
     /// Label → number, in the order the text first cites each; definitions
     /// nothing cites come last, in source order.
-    numbers: BTreeMap<&'e str, usize>,
+    numbers: BTreeMap<String, usize>,
     /// How many times the text cites each label.
-    cited: BTreeMap<&'e str, usize>,
+    cited: BTreeMap<String, usize>,
     /// Label → the event range `start..=end` of its definition.
-    definitions: BTreeMap<&'e str, (usize, usize)>,
+    definitions: BTreeMap<String, (usize, usize)>,
     /// Start index → end index of every definition, to skip them in the body.
     spans: BTreeMap<usize, usize>,
 }
 
-impl<'e> Footnotes<'e> {
-    fn collect(events: &'e [Event<'e>]) -> Self {
+impl Footnotes {
+    fn collect(events: &[Event<'_>]) -> Self {
         let mut numbers = BTreeMap::new();
-        let mut cited: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut cited: BTreeMap<String, usize> = BTreeMap::new();
         let mut definitions = BTreeMap::new();
         let mut spans = BTreeMap::new();
-        let mut open: Vec<(&str, usize)> = Vec::new();
+        let mut open: Vec<(String, usize)> = Vec::new();
         for (i, e) in events.iter().enumerate() {
             match e {
                 Event::FootnoteReference(label) => {
                     let next = numbers.len() + 1;
-                    numbers.entry(label.as_ref()).or_insert(next);
-                    *cited.entry(label.as_ref()).or_insert(0) += 1;
+                    numbers.entry(key(label)).or_insert(next);
+                    *cited.entry(key(label)).or_insert(0) += 1;
                 }
-                Event::Start(Tag::FootnoteDefinition(label)) => open.push((label.as_ref(), i)),
+                Event::Start(Tag::FootnoteDefinition(label)) => open.push((key(label), i)),
                 Event::End(TagEnd::FootnoteDefinition) => {
                     if let Some((label, start)) = open.pop() {
                         // A definition inside another is written with its parent.
@@ -101,10 +107,10 @@ impl<'e> Footnotes<'e> {
                 _ => {}
             }
         }
-        let mut uncited: Vec<(usize, &str)> = definitions
+        let mut uncited: Vec<(usize, String)> = definitions
             .iter()
             .filter(|(l, _)| !numbers.contains_key(*l))
-            .map(|(l, (start, _))| (*start, *l))
+            .map(|(l, (start, _))| (*start, l.clone()))
             .collect();
         uncited.sort_unstable();
         for (_, label) in uncited {
@@ -121,8 +127,9 @@ impl<'e> Footnotes<'e> {
 
     /// The markup of the `nth` reference to `label`.
     fn reference(&self, label: &str, nth: usize) -> String {
-        let n = self.numbers.get(label).copied().unwrap_or(0);
-        if !self.definitions.contains_key(label) {
+        let label = key(label);
+        let n = self.numbers.get(&label).copied().unwrap_or(0);
+        if !self.definitions.contains_key(&label) {
             // Nothing to link to: the number alone, as the PDF shows it.
             return format!("<sup class=\"law-ref\">{n}</sup>");
         }
@@ -140,7 +147,8 @@ impl<'e> Footnotes<'e> {
         if self.definitions.is_empty() {
             return;
         }
-        let mut ordered: Vec<(usize, &str)> = self.numbers.iter().map(|(l, n)| (*n, *l)).collect();
+        let mut ordered: Vec<(usize, &str)> =
+            self.numbers.iter().map(|(l, n)| (*n, l.as_str())).collect();
         ordered.sort_unstable();
         out.push_str(
             "<section class=\"laws\" aria-labelledby=\"laws-title\">\n\
@@ -168,7 +176,7 @@ impl<'e> Footnotes<'e> {
                     // A citation inside a citation: the number, unlinked.
                     Event::FootnoteReference(l) => Event::InlineHtml(CowStr::from(format!(
                         "<sup class=\"law-ref\">{}</sup>",
-                        self.numbers.get(l.as_ref()).copied().unwrap_or(0)
+                        self.numbers.get(&key(l)).copied().unwrap_or(0)
                     ))),
                     other => other.clone(),
                 })
@@ -294,6 +302,14 @@ mod tests {
             "{html}"
         );
         assert!(text.contains("Back to the text<span class=\"visually-hidden\"> for law 1</span>"));
+    }
+
+    #[test]
+    fn labels_match_without_regard_to_case() {
+        // pulldown-cmark pairs `[^Child]` with `[^child]:`, so the link must too.
+        let html = html("A.[^Child]\n\n[^child]: Law C\n");
+        assert!(html.contains("<a href=\"#law-1\" id=\"law-1-ref\">"), "{html}");
+        assert!(html.contains("<li id=\"law-1\">Law C"), "{html}");
     }
 
     #[test]
