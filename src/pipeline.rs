@@ -792,7 +792,11 @@ pub fn produce(
                     let pdf =
                         plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
                     page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
-                    page.insert("index_href", "../../index.html");
+                    // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.
+                    page.insert(
+                        "index_href",
+                        &format!("{}index.html", "../".repeat(p.path.matches('/').count())),
+                    );
                     inputs.templates.render_html("page.html", &page)?.into_bytes()
                 }
                 Format::Pdf => {
@@ -869,7 +873,7 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
         .states
         .iter()
         .map(|s| {
-            let docs: Vec<Value> = plan
+            let entries: Vec<(bool, Value)> = plan
                 .documents
                 .iter()
                 .enumerate()
@@ -881,23 +885,33 @@ pub fn index_page(inputs: &Inputs, plan: &Plan) -> Result<OutputFile, Diagnostic
                             .find(|o| o.doc == i && o.format == f)
                             .map(|o| o.path.clone())
                     };
-                    json!({
+                    let entry = json!({
                         "id": d.id,
                         "title": d.rendered.title,
                         "html": link(Format::Html),
                         "pdf": link(Format::Pdf),
-                        "grade": format!("{:.1}", d.rendered.score.grade()),
+                        "grade": format!("{:.1}", grade_1dp(d.rendered.score.grade())),
                         "effective": d.effective.long(),
                         "clinician": d.meta["clinician"],
-                    })
+                    });
+                    (d.clinician.is_some(), entry)
                 })
                 .collect();
+            let (clinicians, docs): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(c, _)| *c);
+            let docs: Vec<Value> = docs.into_iter().map(|(_, v)| v).collect();
+            let clinicians: Vec<Value> = clinicians.into_iter().map(|(_, v)| v).collect();
             let packet = plan
                 .outputs
                 .iter()
                 .find(|o| plan.documents[o.doc].packet && &plan.documents[o.doc].state == s)
                 .map(|o| o.path.clone());
-            json!({ "code": s, "name": inputs.jurisdictions[s].rules.name, "documents": docs, "packet": packet })
+            json!({
+                "code": s,
+                "name": inputs.jurisdictions[s].rules.name,
+                "documents": docs,
+                "clinicians": clinicians,
+                "packet": packet,
+            })
         })
         .collect();
     let mut ctx = tera::Context::new();

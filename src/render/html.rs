@@ -2,29 +2,205 @@
 //!
 //! pulldown-cmark's own writer escapes text and attributes; raw HTML never
 //! reaches it as markup because [`super::markdown::events`] turns it into
-//! text first. The page around the fragment is the `page.html` template.
+//! text first. The only markup this writer adds is its own, for three things
+//! pulldown-cmark's writer does not do in an accessible way:
+//!
+//! - **form blocks** (signature lines and labelled blanks), drawn as lines on
+//!   paper and read as labelled groups by a screen reader;
+//! - **footnote references**, which carry the legal citations: a numbered
+//!   link whose name says where it goes ("see law 1");
+//! - **footnote definitions**, gathered from wherever the Markdown puts them
+//!   into one "Laws we cite" list at the end, numbered in the order the text
+//!   first cites them, each with a link back to where it is cited.
+//!
+//! The page around the fragment is the `page.html` template, whose styles
+//! draw these (and print them).
 
-use pulldown_cmark::Event;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::markdown::{FormBlock, form_block};
 
+/// The heading of the list of citations at the end of a document.
+pub const LAWS_HEADING: &str = "Laws we cite";
+
 /// Writes the events of one document as an HTML fragment.
 pub fn write(events: &[Event<'_>]) -> String {
-    let mut out = String::with_capacity(events.len() * 24);
-    let mut start = 0;
+    let notes = Footnotes::collect(events);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut signers = 0;
+    let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
-        if let Some((block, end)) = form_block(events, i) {
-            pulldown_cmark::html::push_html(&mut out, events[start..i].iter().cloned());
-            form_html(&block, &mut out);
+        if let Some(end) = notes.definition_end(i) {
             i = end + 1;
-            start = i;
-        } else {
-            i += 1;
+            continue;
         }
+        if let Some((block, end)) = form_block(events, i) {
+            let mut html = String::new();
+            form_html(&block, &mut signers, &mut html);
+            body.push(Event::Html(html.into()));
+            i = end + 1;
+            continue;
+        }
+        match &events[i] {
+            Event::FootnoteReference(label) => {
+                let nth = seen.entry(key(label)).or_insert(0);
+                *nth += 1;
+                body.push(Event::InlineHtml(notes.reference(label, *nth).into()));
+            }
+            other => body.push(other.clone()),
+        }
+        i += 1;
     }
-    pulldown_cmark::html::push_html(&mut out, events[start..].iter().cloned());
+    let mut out = String::with_capacity(events.len() * 24);
+    pulldown_cmark::html::push_html(&mut out, body.into_iter());
+    notes.write_list(events, &mut out);
     out
+}
+
+/// A footnote label as pulldown-cmark matches it: without regard to case.
+fn key(label: &str) -> String {
+    label.to_lowercase()
+}
+
+/// The footnotes of a document: their numbers, references and definitions,
+/// by [`key`].
+struct Footnotes {
+    /// Label → number, in the order the text first cites each; definitions
+    /// nothing cites come last, in source order.
+    numbers: BTreeMap<String, usize>,
+    /// How many times the text cites each label.
+    cited: BTreeMap<String, usize>,
+    /// Label → the event range `start..=end` of its definition.
+    definitions: BTreeMap<String, (usize, usize)>,
+    /// Start index → end index of every definition, to skip them in the body.
+    spans: BTreeMap<usize, usize>,
+}
+
+impl Footnotes {
+    fn collect(events: &[Event<'_>]) -> Self {
+        let mut numbers = BTreeMap::new();
+        let mut cited: BTreeMap<String, usize> = BTreeMap::new();
+        let mut definitions = BTreeMap::new();
+        let mut spans = BTreeMap::new();
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            match e {
+                Event::FootnoteReference(label) => {
+                    let next = numbers.len() + 1;
+                    numbers.entry(key(label)).or_insert(next);
+                    *cited.entry(key(label)).or_insert(0) += 1;
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => open.push((key(label), i)),
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, start)) = open.pop() {
+                        // A definition inside another is written with its parent.
+                        if open.is_empty() {
+                            spans.insert(start, i);
+                        }
+                        definitions.entry(label).or_insert((start, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut uncited: Vec<(usize, String)> = definitions
+            .iter()
+            .filter(|(l, _)| !numbers.contains_key(*l))
+            .map(|(l, (start, _))| (*start, l.clone()))
+            .collect();
+        uncited.sort_unstable();
+        for (_, label) in uncited {
+            let next = numbers.len() + 1;
+            numbers.insert(label, next);
+        }
+        Footnotes { numbers, cited, definitions, spans }
+    }
+
+    /// If a definition starts at `i`, the index of its end.
+    fn definition_end(&self, i: usize) -> Option<usize> {
+        self.spans.get(&i).copied()
+    }
+
+    /// The markup of the `nth` reference to `label`.
+    fn reference(&self, label: &str, nth: usize) -> String {
+        let label = key(label);
+        let n = self.numbers.get(&label).copied().unwrap_or(0);
+        if !self.definitions.contains_key(&label) {
+            // Nothing to link to: the number alone, as the PDF shows it.
+            return format!("<sup class=\"law-ref\">{n}</sup>");
+        }
+        format!(
+            "<sup class=\"law-ref\"><a href=\"#law-{n}\" id=\"{}\">\
+             <span class=\"visually-hidden\">(see law </span>{n}\
+             <span class=\"visually-hidden\">)</span></a></sup>",
+            ref_id(n, nth)
+        )
+    }
+
+    /// The "Laws we cite" section: every definition, in number order, with
+    /// links back to each place that cites it.
+    fn write_list(&self, events: &[Event<'_>], out: &mut String) {
+        if self.definitions.is_empty() {
+            return;
+        }
+        let mut ordered: Vec<(usize, &str)> =
+            self.numbers.iter().map(|(l, n)| (*n, l.as_str())).collect();
+        ordered.sort_unstable();
+        out.push_str(
+            "<section class=\"laws\" aria-labelledby=\"laws-title\">\n\
+             <h2 id=\"laws-title\">",
+        );
+        out.push_str(LAWS_HEADING);
+        out.push_str("</h2>\n<ol>\n");
+        for (n, label) in ordered {
+            let Some(&(start, end)) = self.definitions.get(label) else { continue };
+            let _ = write!(out, "<li id=\"law-{n}\">");
+            let mut inner = &events[start + 1..end];
+            // One paragraph is the usual case: write it inline, so the
+            // back link sits on the same line as the citation.
+            if let (Some(Event::Start(Tag::Paragraph)), Some(Event::End(TagEnd::Paragraph))) =
+                (inner.first(), inner.last())
+                && !inner[1..inner.len() - 1]
+                    .iter()
+                    .any(|e| matches!(e, Event::Start(Tag::Paragraph)))
+            {
+                inner = &inner[1..inner.len() - 1];
+            }
+            let inner: Vec<Event<'_>> = inner
+                .iter()
+                .map(|e| match e {
+                    // A citation inside a citation: the number, unlinked.
+                    Event::FootnoteReference(l) => Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"law-ref\">{}</sup>",
+                        self.numbers.get(&key(l)).copied().unwrap_or(0)
+                    ))),
+                    other => other.clone(),
+                })
+                .collect();
+            pulldown_cmark::html::push_html(out, inner.into_iter());
+            let times = self.cited.get(label).copied().unwrap_or(0);
+            for nth in 1..=times {
+                let which = if times > 1 { format!(" ({nth})") } else { String::new() };
+                let _ = write!(
+                    out,
+                    " <a class=\"back\" href=\"#{}\">Back to the text{which}\
+                     <span class=\"visually-hidden\"> for law {n}</span></a>",
+                    ref_id(n, nth)
+                );
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n</section>\n");
+    }
+}
+
+/// The id of the `nth` place that cites law `n`.
+fn ref_id(n: usize, nth: usize) -> String {
+    if nth == 1 { format!("law-{n}-ref") } else { format!("law-{n}-ref-{nth}") }
 }
 
 fn escape(text: &str) -> String {
@@ -34,26 +210,38 @@ fn escape(text: &str) -> String {
     s
 }
 
-/// Signature blocks and labelled blanks: lines on paper, labelled for screen readers.
-fn form_html(block: &FormBlock, out: &mut String) {
+/// Signature blocks and labelled blanks: lines on paper, labelled for screen
+/// readers. `signers` numbers the signature groups of the whole document, so
+/// their ids are unique.
+fn form_html(block: &FormBlock, signers: &mut usize, out: &mut String) {
     match block {
         FormBlock::Signatures(roles) => {
             out.push_str("<div class=\"signatures\">\n");
             for r in roles {
-                let r = escape(r);
-                out.push_str(&format!(
-                    "<div class=\"signature\" role=\"group\" aria-label=\"{r}\">\n<p class=\"signature-role\">{r}</p>\n<div class=\"signature-lines\">\n<p class=\"blank wide\"><span class=\"line\"></span>Signature</p>\n<p class=\"blank\"><span class=\"line\"></span>Printed name</p>\n<p class=\"blank narrow\"><span class=\"line\"></span>Date</p>\n</div>\n</div>\n"
-                ));
+                *signers += 1;
+                let id = format!("signer-{signers}");
+                let _ = write!(
+                    out,
+                    "<div class=\"signature\" role=\"group\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"signer\" id=\"{id}\">{}</p>\n\
+                     <div class=\"blanks\">\n\
+                     <p class=\"blank wide\"><span class=\"line\"></span><span class=\"label\">Signature</span></p>\n\
+                     <p class=\"blank\"><span class=\"line\"></span><span class=\"label\">Printed name</span></p>\n\
+                     <p class=\"blank narrow\"><span class=\"line\"></span><span class=\"label\">Date</span></p>\n\
+                     </div>\n</div>\n",
+                    escape(r)
+                );
             }
             out.push_str("</div>\n");
         }
         FormBlock::Fields(labels) => {
             out.push_str("<div class=\"fields\">\n");
             for l in labels {
-                out.push_str(&format!(
-                    "<p class=\"field\">{}<span class=\"line\"></span></p>\n",
+                let _ = writeln!(
+                    out,
+                    "<p class=\"field\"><span class=\"label\">{}</span><span class=\"line\"></span></p>",
                     escape(l)
-                ));
+                );
             }
             out.push_str("</div>\n");
         }
@@ -65,11 +253,15 @@ mod tests {
     use super::*;
     use crate::render::markdown;
 
+    fn html(md: &str) -> String {
+        write(&markdown::events(md))
+    }
+
     #[test]
     fn raw_html_and_data_stay_text() {
         let data = "<script>alert(1)</script> #set page(width: 1cm) {{ secret }} $x$";
         let md = format!("<b>template html</b>\n\nName: {}", markdown::escaped(data));
-        let html = write(&markdown::events(&md));
+        let html = html(&md);
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
         assert!(
@@ -78,5 +270,63 @@ mod tests {
             ),
             "{html}"
         );
+    }
+
+    #[test]
+    fn footnotes_become_a_numbered_list_of_laws() {
+        // Defined in another order than cited, one cited twice, one never.
+        let md = "A.[^b] B.[^a] C.[^b]\n\n[^a]: Law A\n\n[^z]: Law Z\n\n[^b]: Law B\n";
+        let html = html(md);
+        let body = html.split("<section class=\"laws\"").next().unwrap();
+        assert!(body.contains("<a href=\"#law-1\" id=\"law-1-ref\">"), "{html}");
+        assert!(body.contains("<a href=\"#law-2\" id=\"law-2-ref\">"), "{html}");
+        assert!(body.contains("<a href=\"#law-1\" id=\"law-1-ref-2\">"), "{html}");
+        assert!(!body.contains("Law A"), "definitions leave the body: {html}");
+        assert!(html.contains("<h2 id=\"laws-title\">Laws we cite</h2>"));
+        let b = html.find("<li id=\"law-1\">Law B").expect("law 1 is b");
+        let a = html.find("<li id=\"law-2\">Law A").expect("law 2 is a");
+        let z = html.find("<li id=\"law-3\">Law Z").expect("law 3 is z, uncited");
+        assert!(b < a && a < z, "{html}");
+        assert!(html.contains("href=\"#law-1-ref-2\">Back to the text (2)"), "{html}");
+        assert!(!html.contains("footnote"), "no pulldown-cmark footnote markup: {html}");
+    }
+
+    #[test]
+    fn link_names_say_where_they_go() {
+        let html = html("Text.[^x]\n\n[^x]: Cal. Civ. Code § 43.92\n");
+        let text = html.replace('\n', "");
+        assert!(
+            text.contains(
+                "<span class=\"visually-hidden\">(see law </span>1<span class=\"visually-hidden\">)</span>"
+            ),
+            "{html}"
+        );
+        assert!(text.contains("Back to the text<span class=\"visually-hidden\"> for law 1</span>"));
+    }
+
+    #[test]
+    fn labels_match_without_regard_to_case() {
+        // pulldown-cmark pairs `[^Child]` with `[^child]:`, so the link must too.
+        let html = html("A.[^Child]\n\n[^child]: Law C\n");
+        assert!(html.contains("<a href=\"#law-1\" id=\"law-1-ref\">"), "{html}");
+        assert!(html.contains("<li id=\"law-1\">Law C"), "{html}");
+    }
+
+    #[test]
+    fn documents_without_footnotes_have_no_law_list() {
+        assert!(!html("Just text.").contains("laws"));
+    }
+
+    #[test]
+    fn form_blocks_escape_labels_and_number_signers() {
+        let md = "```signatures\nClient <b>\nTherapist\n```\n\n```fields\nA & B\n```\n\n```signatures\nWitness\n```\n";
+        let html = html(md);
+        assert!(
+            html.contains("<p class=\"signer\" id=\"signer-1\">Client &lt;b&gt;</p>"),
+            "{html}"
+        );
+        assert!(html.contains("aria-labelledby=\"signer-3\""), "{html}");
+        assert!(html.contains("<span class=\"label\">A &amp; B</span>"), "{html}");
+        assert!(!html.contains("<pre>"), "{html}");
     }
 }

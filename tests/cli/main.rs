@@ -6,6 +6,7 @@ mod check;
 mod errors;
 mod explain;
 mod group;
+mod html;
 mod init;
 mod lint;
 mod pdf;
