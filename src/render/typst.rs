@@ -37,7 +37,7 @@ pub fn write(events: &[Event<'_>]) -> String {
                 }
                 i += 1;
             }
-            footnotes.insert(label.to_string(), &events[start..i.min(events.len())]);
+            footnotes.insert(label.to_lowercase(), &events[start..i.min(events.len())]);
         } else {
             body.push(&events[i]);
         }
@@ -156,7 +156,7 @@ impl<'a, 'e> Writer<'a, 'e> {
     }
 
     fn footnote(&mut self, label: &str) {
-        let Some(events) = self.footnotes.get(label).copied() else {
+        let Some(events) = self.footnotes.get(&label.to_lowercase()).copied() else {
             escape_markup_into(&format!("[^{label}]"), &mut self.out);
             return;
         };
@@ -458,5 +458,11 @@ mod tests {
         assert!(typ.contains("table.header(strong[h], strong[i], )"), "{typ}");
         assert!(typ.contains("align: (left, right,)"), "{typ}");
         assert!(!typ.contains("[^1]"));
+    }
+
+    #[test]
+    fn footnote_labels_match_without_regard_to_case_as_in_html() {
+        let typ = write(&markdown::events("Text.[^Law]\n\n[^law]: Cal. Civ. Code § 43.92\n"));
+        assert!(typ.contains("#footnote[Cal\\. Civ\\. Code § 43\\.92];"), "{typ}");
     }
 }
