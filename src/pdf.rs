@@ -180,3 +180,35 @@ impl World for DocWorld<'_> {
         Some(self.engine.today)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(body: &str) -> Result<Vec<u8>, String> {
+        let engine = Engine::new(MAIN_TEMPLATE, Date::parse("2026-01-01").unwrap(), 0);
+        let meta = serde_json::json!({
+            "title": "t", "practice": "p", "lang": "en", "state": "CA", "state_name": "California",
+            "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",
+        });
+        engine.compile(body, &meta, "test")
+    }
+
+    #[test]
+    fn nested_lists_use_markers_the_font_has() {
+        // Typst's third-level default marker `‣` is not in the font, and
+        // PDF/UA refuses a missing glyph: a list three deep failed to compile.
+        let body = "#list([a #list([b #list([c #list([d])])])]);";
+        assert!(compile(body).is_ok(), "{:?}", compile(body).err());
+    }
+
+    #[test]
+    fn markup_at_the_nesting_limit_compiles() {
+        let quotes = crate::render::typst::MAX_NESTING - 1;
+        let md = format!("{}x", "> ".repeat(quotes));
+        let events = crate::render::markdown::events(&md);
+        assert_eq!(crate::render::typst::nesting(&events), crate::render::typst::MAX_NESTING);
+        let body = crate::render::typst::write(&events);
+        assert!(compile(&body).is_ok(), "{:?}", compile(&body).err());
+    }
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::render::markdown;
+use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.
 pub const DOCUMENT_ORDER: [&str; 6] =
@@ -145,10 +145,71 @@ impl Templates {
         v
     }
 
-    /// Renders a document template to Markdown.
+    /// Renders a document template to Markdown. Markdown nested deeper than
+    /// [`typst::MAX_NESTING`] is refused: Typst cannot set it.
     pub fn render_markdown(&self, doc: &str, context: &Context) -> Result<String, Diagnostic> {
         let name = format!("{doc}.md");
-        self.markdown.render(&name, context).map_err(|e| self.error(&name, &e))
+        let markdown = self.markdown.render(&name, context).map_err(|e| self.error(&name, &e))?;
+        let depth = typst::nesting(&markdown::events(&markdown));
+        if depth > typst::MAX_NESTING {
+            return Err(self.too_deep(&name, &markdown, depth));
+        }
+        Ok(markdown)
+    }
+
+    /// The diagnostic for a document nested too deep, pointing at the
+    /// template line that opens the deepest element when the template has
+    /// that line as it is (a line made by a loop has no such place).
+    fn too_deep(&self, name: &str, markdown: &str, depth: usize) -> Diagnostic {
+        let mut d = Diagnostic::error(
+            "too-deep",
+            format!(
+                "`{name}` nests elements {depth} deep; at most {} are allowed",
+                typst::MAX_NESTING
+            ),
+        )
+        .with_hint(format!(
+            "block quotes, lists, emphasis, links and footnotes inside each other count; \
+             keep them at most {} deep",
+            typst::MAX_NESTING
+        ));
+        let Some(f) = self.files.get(name) else { return d };
+        let mut open = 0usize;
+        let mut at = None;
+        for (event, range) in
+            pulldown_cmark::Parser::new_ext(markdown, markdown::options()).into_offset_iter()
+        {
+            match event {
+                pulldown_cmark::Event::Start(_) => {
+                    open += 1;
+                    if open > typst::MAX_NESTING {
+                        at = Some(range.start);
+                        break;
+                    }
+                }
+                pulldown_cmark::Event::End(_) => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let line = at.and_then(|at| {
+            let start = markdown[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = markdown[at..].find('\n').map_or(markdown.len(), |i| at + i);
+            Some(markdown[start..end].trim()).filter(|l| !l.is_empty())
+        });
+        let mut offset = 0;
+        for text_line in f.text.split_inclusive('\n') {
+            if line == Some(text_line.trim()) {
+                let start = offset + (text_line.len() - text_line.trim_start().len());
+                let span = start..start + text_line.trim().len();
+                d = d
+                    .at(f.file, span)
+                    .with_label(format!("more than {} deep here", typst::MAX_NESTING));
+                return d;
+            }
+            offset += text_line.len();
+        }
+        d.message = format!("{} (in `{}`)", d.message, f.origin);
+        d
     }
 
     /// Renders an HTML template (`page.html`, `index.html`).

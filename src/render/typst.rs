@@ -7,13 +7,40 @@
 //! `#list(...)`/`#table(...)` calls; footnotes are written where they are
 //! referenced. The escape set was checked by parsing escaped random strings
 //! with Typst's own parser (see `../shared/research/typst-tera-markdown.md`).
+//!
+//! Typst refuses markup nested deeper than its own limits (parser depth 256,
+//! show-rule depth 64), and 16 block quotes already reach the show-rule
+//! limit, so [`nesting`] measures how deep a document nests and the template
+//! stage refuses documents deeper than [`MAX_NESTING`]. The writer itself is
+//! iterative and never recurses more than [`MAX_FOOTNOTE_DEPTH`] footnotes
+//! deep, whatever its input.
 
 use std::collections::HashMap;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
+/// The deepest nesting of elements (block quotes, lists and their items,
+/// emphasis, links, footnotes, ...) a document may have: every document of
+/// this depth compiles; Typst's own limits are a little beyond it.
+pub const MAX_NESTING: usize = 15;
+
+/// How many footnotes deep a footnote inside a footnote is written out; past
+/// it, and for a footnote that refers to itself, the reference is shown as text.
+pub const MAX_FOOTNOTE_DEPTH: usize = 4;
+
 /// Writes the events of one document as Typst markup.
 pub fn write(events: &[Event<'_>]) -> String {
+    write_measured(events).0
+}
+
+/// How deeply the Typst markup of these events nests (see [`MAX_NESTING`]),
+/// footnotes counted where they are written out, at their references.
+pub fn nesting(events: &[Event<'_>]) -> usize {
+    write_measured(events).1
+}
+
+/// Writes the markup and returns it with its deepest nesting.
+fn write_measured(events: &[Event<'_>]) -> (String, usize) {
     let mut footnotes = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     // Footnote definitions are lifted out and written at their references.
@@ -41,9 +68,16 @@ pub fn write(events: &[Event<'_>]) -> String {
         }
         i += 1;
     }
-    let mut w = Writer { out: String::new(), footnotes, frames: Vec::new() };
+    let mut w = Writer {
+        out: String::new(),
+        footnotes,
+        frames: Vec::new(),
+        open: Vec::new(),
+        depth: 0,
+        max_depth: 0,
+    };
     w.run(body.into_iter());
-    w.out
+    (w.out, w.max_depth)
 }
 
 enum Frame {
@@ -76,6 +110,11 @@ struct Writer<'a, 'e> {
     out: String,
     footnotes: HashMap<String, &'a [Event<'e>]>,
     frames: Vec<Frame>,
+    /// Labels of the footnotes being written out, innermost last.
+    open: Vec<&'a str>,
+    /// Elements open now, and the most ever open at once.
+    depth: usize,
+    max_depth: usize,
 }
 
 impl<'a, 'e> Writer<'a, 'e> {
@@ -87,8 +126,15 @@ impl<'a, 'e> Writer<'a, 'e> {
 
     fn event(&mut self, event: &'a Event<'e>) {
         match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(*tag),
+            Event::Start(tag) => {
+                self.depth += 1;
+                self.max_depth = self.max_depth.max(self.depth);
+                self.start(tag)
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.end(*tag)
+            }
             Event::Text(t) if matches!(self.frames.last(), Some(Frame::Code { .. })) => {
                 self.out.push_str(t)
             }
@@ -112,11 +158,21 @@ impl<'a, 'e> Writer<'a, 'e> {
         }
     }
 
-    fn footnote(&mut self, label: &str) {
-        let Some(events) = self.footnotes.get(label).copied() else {
-            escape_markup_into(&format!("[^{label}]"), &mut self.out);
-            return;
+    fn footnote(&mut self, label: &'a str) {
+        let events = match self.footnotes.get(label).copied() {
+            // A footnote that refers to itself (directly or through others)
+            // would be written out forever; a long chain would recurse deep.
+            Some(events) if !self.open.contains(&label) && self.open.len() < MAX_FOOTNOTE_DEPTH => {
+                events
+            }
+            _ => {
+                escape_markup_into(&format!("[^{label}]"), &mut self.out);
+                return;
+            }
         };
+        self.open.push(label);
+        self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         // Written out at every reference: Typst labels would need a `<...>`
         // after the call, which swallows no `;` and so could print one.
         self.out.push_str("#footnote[");
@@ -132,6 +188,8 @@ impl<'a, 'e> Writer<'a, 'e> {
         let inner = std::mem::replace(&mut self.out, saved);
         self.out.push_str(inner.trim_end());
         self.out.push_str("];");
+        self.depth -= 1;
+        self.open.pop();
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
@@ -410,5 +468,50 @@ mod tests {
         assert!(typ.contains("table.header(strong[h], strong[i], )"), "{typ}");
         assert!(typ.contains("align: (left, right,)"), "{typ}");
         assert!(!typ.contains("[^1]"));
+    }
+
+    fn parses_cleanly(typ: &str) {
+        let root = typst::syntax::parse(typ);
+        let (errors, _) = root.errors_and_warnings();
+        assert!(errors.is_empty(), "{errors:?} in {typ}");
+    }
+
+    #[test]
+    fn footnotes_that_refer_to_themselves_end() {
+        // A footnote referring to itself, directly or through another, was
+        // written out inside itself until the stack overflowed.
+        let md =
+            "Text[^a] and[^b].\n\n[^a]: Loops[^a].\n\n[^b]: Goes to[^c].\n\n[^c]: Back to[^b].";
+        let typ = write(&markdown::events(md));
+        parses_cleanly(&typ);
+        assert!(typ.contains("#footnote[Loops\\[^a\\]\\.];"), "{typ}");
+        assert!(typ.contains("#footnote[Goes to#footnote[Back to\\[^b\\]\\.];\\.];"), "{typ}");
+    }
+
+    #[test]
+    fn long_footnote_chains_stop_at_the_limit() {
+        let mut md = String::from("Start[^f0].\n\n");
+        for i in 0..10_000 {
+            md.push_str(&format!("[^f{i}]: Note {i}[^f{}].\n\n", i + 1));
+        }
+        let events = markdown::events(&md);
+        let typ = write(&events);
+        parses_cleanly(&typ);
+        assert_eq!(typ.matches("#footnote[").count(), MAX_FOOTNOTE_DEPTH);
+        assert!(nesting(&events) <= 2 + 2 * MAX_FOOTNOTE_DEPTH);
+    }
+
+    #[test]
+    fn nesting_counts_elements_inside_each_other() {
+        assert_eq!(nesting(&markdown::events("plain")), 1);
+        assert_eq!(nesting(&markdown::events("> > *x*")), 4);
+        assert_eq!(nesting(&markdown::events("- a\n  - b")), 4);
+        // A footnote counts where it is written out.
+        assert_eq!(nesting(&markdown::events("> x[^1]\n\n[^1]: *y*")), 4);
+        let deep = format!("{}x", "> ".repeat(10_000));
+        let events = markdown::events(&deep);
+        assert_eq!(nesting(&events), 10_001);
+        // Past the limit the writer still ends, with markup Typst can parse or refuse.
+        let _ = write(&events);
     }
 }
