@@ -423,11 +423,21 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         let res = resolve::resolve(&inputs.jurisdictions[s].rules, opts.as_of);
         reporter.report_all(&inputs.sources, &resolve::warnings(s, &res, opts.as_of));
     }
+    let fingerprint = crate::write::fingerprint(&inputs, opts, &states);
+    if let Some(stats) = crate::write::reuse(&opts.out, &fingerprint) {
+        reporter.status(&format!(
+            "{} is up to date: {} files written, {} unchanged",
+            opts.out.display(),
+            stats.changed,
+            stats.unchanged
+        ));
+        return Outcome::Ok;
+    }
     let generated = match generate(&inputs, opts, &states) {
         Ok(g) => g,
         Err(diags) => return reporter.fail(&inputs.sources, &diags),
     };
-    let changed = match crate::write::commit(&opts.out, &generated.files) {
+    let changed = match crate::write::commit(&opts.out, &generated.files, &fingerprint) {
         Ok(stats) => stats.changed,
         Err(e) => {
             reporter.error(&format!("{e:#}"), "check that the output folder is writable");
