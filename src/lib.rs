@@ -22,6 +22,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod pdf;
+pub mod progress;
 pub mod render;
 pub mod resolve;
 pub mod write;

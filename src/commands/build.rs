@@ -232,15 +232,18 @@ pub fn generate(
             |e| vec![Diagnostic::error("internal", format!("starting worker threads: {e}"))],
         )?;
 
+    let progress = crate::progress::Progress::new(jobs.len(), "documents");
     let results: Vec<Result<(Document, Vec<OutputFile>), Diagnostic>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
                 let doc = render_one(*job)?;
                 let files = doc_files(inputs, opts, engine.as_ref(), &doc)?;
+                progress.inc();
                 Ok((doc, files))
             })
             .collect()
     });
+    progress.finish();
 
     let mut documents = Vec::new();
     let mut files = Vec::new();
