@@ -149,7 +149,8 @@ impl Templates {
     /// [`typst::MAX_NESTING`] is refused: Typst cannot set it.
     pub fn render_markdown(&self, doc: &str, context: &Context) -> Result<String, Diagnostic> {
         let name = format!("{doc}.md");
-        let markdown = self.markdown.render(&name, context).map_err(|e| self.error(&name, &e))?;
+        let markdown =
+            render_limited(&self.markdown, &name, context).map_err(|e| self.error(&name, &e))?;
         let depth = typst::nesting(&markdown::events(&markdown));
         if depth > typst::MAX_NESTING {
             return Err(self.too_deep(&name, &markdown, depth));
@@ -214,15 +215,50 @@ impl Templates {
 
     /// Renders an HTML template (`page.html`, `index.html`).
     pub fn render_html(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.html.render(name, context).map_err(|e| self.error(name, &e))
+        render_limited(&self.html, name, context).map_err(|e| self.error(name, &e))
     }
 
     fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        if matches!(e.kind(), tera::ErrorKind::Io(std::io::ErrorKind::FileTooLarge)) {
+            let origin = self.files.get(name).map_or(name, |f| f.origin.as_str());
+            return Diagnostic::error(
+                "too-large",
+                format!("`{origin}` renders more than {} MiB", MAX_RENDERED_BYTES >> 20),
+            )
+            .with_hint("a loop in the template runs too long; a real document is a few pages");
+        }
         match self.files.get(name) {
             Some(f) => tera_error(e, f.file, &f.origin),
             None => Diagnostic::error("template", format!("template `{name}`: {e}")),
         }
     }
+}
+
+/// Most bytes one template may render: far beyond any real document (a few
+/// tens of kilobytes), and small enough that its PDF still compiles in a
+/// few seconds. Tera bounds `range` but not loops inside loops.
+pub const MAX_RENDERED_BYTES: usize = 1 << 20;
+
+/// Renders a template into memory, stopping with an I/O error of kind
+/// `FileTooLarge` past [`MAX_RENDERED_BYTES`] instead of growing without end.
+fn render_limited(tera: &Tera, name: &str, context: &Context) -> Result<String, tera::Error> {
+    struct Limited(Vec<u8>);
+    impl std::io::Write for Limited {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > MAX_RENDERED_BYTES {
+                return Err(std::io::ErrorKind::FileTooLarge.into());
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Limited(Vec::new());
+    tera.render_to(name, context, &mut out)?;
+    // Templates are UTF-8 text and every value is a string: the output is too.
+    String::from_utf8(out.0).map_err(|e| tera::Error::message(format!("not UTF-8: {e}")))
 }
 
 fn tera_error(e: &tera::Error, file: FileId, origin: &str) -> Diagnostic {
