@@ -5,4 +5,5 @@ mod build;
 mod errors;
 mod explain;
 mod init;
+mod robust;
 mod util;
