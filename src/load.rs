@@ -323,7 +323,7 @@ pub fn practice(
     known_states: &[&str],
     known_documents: &[&str],
 ) -> Result<Practice, Vec<Diagnostic>> {
-    let p: Practice = parse_toml(sources, file).map_err(|d| vec![d])?;
+    let mut p: Practice = parse_toml(sources, file).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     if p.name.get_ref().trim().is_empty() {
         diags.push(
@@ -346,7 +346,16 @@ pub fn practice(
                 .with_hint("the default is 8.0"),
         );
     }
-    if diags.is_empty() { Ok(p) } else { Err(diags) }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // The order a practice lists its states and documents in means nothing:
+    // states go by code and documents in packet order, so that reordering
+    // the lists changes no byte of any output.
+    p.states.sort_by(|a, b| a.get_ref().cmp(b.get_ref()));
+    let rank = |d: &Spanned<String>| known_documents.iter().position(|k| k == d.get_ref());
+    p.documents.sort_by_key(rank);
+    Ok(p)
 }
 
 fn check_list(

@@ -162,7 +162,10 @@ pub fn generate(
     states: &[String],
 ) -> Result<Generated, Vec<Diagnostic>> {
     let docs: Vec<String> = inputs.practice.documents.iter().map(|d| d.get_ref().clone()).collect();
-    let practice_text = inputs.sources.text(inputs.practice_file);
+    // The practice as loaded, not its text: a comment, or states listed in
+    // another order, changes no document.
+    let practice_json = serde_json::to_string(&inputs.practice).unwrap_or_default();
+    let practice_text = practice_json.as_str();
     let tool = format!("consentgen {}", env!("CARGO_PKG_VERSION"));
 
     // Per state: resolve once, share across documents.

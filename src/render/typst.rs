@@ -514,4 +514,62 @@ mod tests {
         // Past the limit the writer still ends, with markup Typst can parse or refuse.
         let _ = write(&events);
     }
+
+    /// The text a reader sees in Typst markup: the Text, Escape, Space and
+    /// SmartQuote leaves, as `escaped_text_parses_as_text_only` collects them.
+    fn visible(markup: &str) -> String {
+        use typst::syntax::{SyntaxKind, SyntaxNode};
+        fn walk(node: &SyntaxNode, out: &mut String) {
+            match node.kind() {
+                SyntaxKind::Text | SyntaxKind::SmartQuote => out.push_str(node.leaf_text()),
+                SyntaxKind::Escape => out.push_str(&node.leaf_text()[1..]),
+                SyntaxKind::Space | SyntaxKind::Parbreak => out.push(' '),
+                _ => node.children().for_each(|c| walk(c, out)),
+            }
+        }
+        let root = typst::syntax::parse(markup);
+        assert!(root.errors_and_warnings().0.is_empty(), "{markup}");
+        let mut out = String::new();
+        walk(&root, &mut out);
+        crate::render::html::tests::collapse(&out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_the_same_text_in_typst(data in proptest::prelude::any::<String>()) {
+            let md = format!("Name: {}\n\n{}\n", markdown::escaped(&data), markdown::escaped(&data));
+            let markup = write(&markdown::events(&md));
+            let want = crate::render::html::tests::collapse(&format!("Name: {data} {data}"));
+            proptest::prop_assert_eq!(visible(&markup), want, "{}", markup);
+        }
+
+        #[test]
+        fn any_string_escaped_for_typst_parses_to_itself(data in proptest::prelude::any::<String>()) {
+            let want: String = data
+                .chars()
+                .filter_map(|c| match c {
+                    '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect();
+            let root = typst::syntax::parse(&escape_markup(&data));
+            proptest::prop_assert!(root.errors_and_warnings().0.is_empty());
+            fn leaves(node: &typst::syntax::SyntaxNode, out: &mut String) -> bool {
+                use typst::syntax::SyntaxKind;
+                match node.kind() {
+                    SyntaxKind::Text | SyntaxKind::Space | SyntaxKind::SmartQuote => {
+                        out.push_str(node.leaf_text())
+                    }
+                    SyntaxKind::Escape => out.push_str(&node.leaf_text()[1..]),
+                    SyntaxKind::Markup => return node.children().all(|c| leaves(c, out)),
+                    _ => return false,
+                }
+                true
+            }
+            let mut got = String::new();
+            proptest::prop_assert!(leaves(&root, &mut got), "markup other than text in {:?}", root);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }

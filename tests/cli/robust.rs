@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use proptest::prelude::Strategy as _;
 use serde_json::Value;
 
 use crate::util::{EPOCH, Run, TestDir};
@@ -299,4 +300,76 @@ fn a_build_needs_no_network() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(t.path().join("o/CA/en/consent.pdf")).unwrap().starts_with(b"%PDF-"));
+}
+
+/// Every output but the manifest, and the manifest's list of outputs: what
+/// must not change when only the order of the inputs does. (The manifest's
+/// `inputs` record each input file's own hash, which does change.)
+fn outputs(t: &TestDir, out: &str) -> (BTreeMap<String, Vec<u8>>, Value) {
+    let (mut files, manifest) = snapshot(t, out);
+    files.remove("manifest.json");
+    (files, manifest["outputs"].clone())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+    #[test]
+    fn output_does_not_depend_on_the_order_a_practice_lists_things(
+        states in proptest::sample::subsequence(vec!["CA", "NY", "TX", "WA"], 1..=4)
+            .prop_shuffle(),
+        documents in proptest::sample::subsequence(vec!["consent", "confidentiality"], 1..=2)
+            .prop_shuffle(),
+    ) {
+        let list = |items: &[&str]| {
+            items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+        };
+        let mut sorted_states = states.clone();
+        sorted_states.sort();
+        let mut sorted_docs = documents.clone();
+        sorted_docs.sort_by_key(|d| ["consent", "confidentiality"].iter().position(|k| k == d));
+        let practice = |s: &[&str], d: &[&str]| {
+            format!("name = \"Order Test\"\nstates = [{}]\ndocuments = [{}]\n", list(s), list(d))
+        };
+        let t = TestDir::new();
+        t.write("practice.toml", &practice(&sorted_states, &sorted_docs));
+        t.run(["build", "practice.toml", "--out", "sorted"]).ok();
+        t.write("practice.toml", &practice(&states, &documents));
+        t.run(["build", "practice.toml", "--out", "shuffled"]).ok();
+        let (a, a_list) = outputs(&t, "sorted");
+        let (b, b_list) = outputs(&t, "shuffled");
+        proptest::prop_assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (path, bytes) in &a {
+            proptest::prop_assert!(*bytes == b[path], "{} differs for {:?} {:?}", path, states, documents);
+        }
+        proptest::prop_assert_eq!(a_list, b_list);
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_the_order_rule_files_were_created() {
+    let sources: Vec<std::path::PathBuf> = {
+        let mut v: Vec<_> = std::fs::read_dir(crate::util::root().join("jurisdictions"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        v.sort();
+        v
+    };
+    let build = |order: &mut dyn Iterator<Item = &std::path::PathBuf>| {
+        let t = TestDir::new();
+        std::fs::create_dir(t.path().join("rules")).unwrap();
+        for p in order {
+            std::fs::copy(p, t.path().join("rules").join(p.file_name().unwrap())).unwrap();
+        }
+        t.run(["build", "--jurisdictions", "rules", "--states", "all", "--formats", "html"]).ok();
+        t.files("out")
+    };
+    let forward = build(&mut sources.iter());
+    let backward = build(&mut sources.iter().rev());
+    assert_eq!(forward.len(), backward.len());
+    for ((path, a), (_, b)) in forward.iter().zip(&backward) {
+        assert!(a == b, "{path} depends on the order the rule files were created in");
+    }
 }
