@@ -12,7 +12,11 @@
 //! 4. **pdf** ([`pdf`]): the embedded Typst compiler turns the Typst markup
 //!    into a tagged PDF/UA-1 file, with fonts from inside the binary.
 //! 5. **write** ([`write`]): every file is written under a temporary name and
-//!    renamed into place; `manifest.json` records inputs, outputs and hashes.
+//!    renamed into place; `manifest.json` records inputs, outputs and hashes,
+//!    and says `"complete": true` only once every file it lists is in place,
+//!    so a build killed at any moment leaves no manifest that lies.
+//!
+//! [`progress`] draws a progress bar on long builds at a terminal.
 
 pub mod bundle;
 pub mod cli;
