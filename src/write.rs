@@ -39,6 +39,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -144,18 +145,22 @@ pub fn commit(out: &Path, files: &[OutputFile], fingerprint: &str) -> Result<Com
     // 1. Clean.
     clean_leftovers(out, &paths);
 
-    // 2. Stage.
-    let mut staged = Vec::new();
-    for f in &files {
-        let rel = safe_relative(&f.path)
-            .with_context(|| format!("the output path `{}` leaves the output folder", f.path))?;
-        let target = out.join(rel);
-        if std::fs::read(&target).is_ok_and(|old| old == f.bytes) {
-            stats.unchanged += 1;
-            continue;
-        }
-        staged.push((stage(&target, &f.bytes)?, target));
-    }
+    // 2. Stage, on every core: most of it is waiting for the disk to flush.
+    let staged: Vec<Option<(tempfile::TempPath, PathBuf)>> = files
+        .par_iter()
+        .map(|f| {
+            let rel = safe_relative(&f.path).with_context(|| {
+                format!("the output path `{}` leaves the output folder", f.path)
+            })?;
+            let target = out.join(rel);
+            if std::fs::read(&target).is_ok_and(|old| old == f.bytes) {
+                return Ok(None);
+            }
+            Ok(Some((stage(&target, &f.bytes)?, target)))
+        })
+        .collect::<Result<_>>()?;
+    stats.unchanged += staged.iter().filter(|s| s.is_none()).count();
+    let staged: Vec<(tempfile::TempPath, PathBuf)> = staged.into_iter().flatten().collect();
 
     // 3. Invalidate.
     let manifest_path = out.join(MANIFEST);
@@ -175,9 +180,7 @@ pub fn commit(out: &Path, files: &[OutputFile], fingerprint: &str) -> Result<Com
             folders.push(folder);
         }
     }
-    for folder in &folders {
-        sync_folder(folder)?;
-    }
+    folders.par_iter().try_for_each(|folder| sync_folder(folder))?;
 
     // 5. Seal.
     for m in manifests {
