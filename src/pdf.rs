@@ -109,6 +109,12 @@ impl Engine {
             meta: Bytes::from_string(meta.to_string()),
         };
         let warned = typst::compile::<PagedDocument>(&world);
+        // Typst's memoization cache keeps every document's layout for the
+        // process's lifetime; documents share too little for it to pay (one
+        // state's PDFs cost as much CPU each as all 51 states'), so it goes
+        // after each one: peak memory of a 51-state build falls from about
+        // 220 MB to 85 MB for the same CPU time.
+        typst::comemo::evict(1);
         let document = warned.output.map_err(|errors| describe(&errors))?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
