@@ -23,7 +23,8 @@ fuzz_target!(|text: &str| {
         ("Before\n{}\n", "Before "),
         ("- {}\n", ""),
         ("# {}\n", ""),
-        ("| a |\n|---|\n| {} |\n", "a "),
+        // `plain_text` puts nothing between table cells.
+        ("| a |\n|---|\n| {} |\n", "a"),
         ("> {}\n", ""),
     ] {
         let md = template.replace("{}", &e);
