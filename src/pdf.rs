@@ -209,6 +209,14 @@ mod tests {
     }
 
     #[test]
+    fn a_template_starting_below_level_one_compiles() {
+        // See `heading_levels_never_skip` in src/render/typst.rs.
+        let events = crate::render::markdown::events("## Costs\n\nText.\n\n#### Fees\n\nMore.");
+        let body = crate::render::typst::write(&events);
+        assert!(compile(&body).is_ok(), "{:?}", compile(&body).err());
+    }
+
+    #[test]
     fn markup_at_the_nesting_limit_compiles() {
         let quotes = crate::render::typst::MAX_NESTING - 1;
         let md = format!("{}x", "> ".repeat(quotes));

@@ -75,6 +75,7 @@ fn write_measured(events: &[Event<'_>]) -> (String, usize) {
         open: Vec::new(),
         depth: 0,
         max_depth: 0,
+        last_heading: 0,
     };
     w.run(body.into_iter());
     (w.out, w.max_depth)
@@ -115,6 +116,8 @@ struct Writer<'a, 'e> {
     /// Elements open now, and the most ever open at once.
     depth: usize,
     max_depth: usize,
+    /// The level of the last heading written, 0 before the first.
+    last_heading: u8,
 }
 
 impl<'a, 'e> Writer<'a, 'e> {
@@ -196,7 +199,12 @@ impl<'a, 'e> Writer<'a, 'e> {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
-                self.out.push_str(&format!("#heading(level: {})[", heading_level(*level)));
+                // PDF/UA-1 refuses a first heading below level 1 and a skipped
+                // level (`#` then `###`); a template may have either, so a
+                // heading goes at most one level below the one before it.
+                let level = heading_level(*level).min(self.last_heading + 1);
+                self.last_heading = level;
+                self.out.push_str(&format!("#heading(level: {level})["));
             }
             Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
             Tag::CodeBlock(kind) => {
@@ -499,6 +507,16 @@ mod tests {
         parses_cleanly(&typ);
         assert_eq!(typ.matches("#footnote[").count(), MAX_FOOTNOTE_DEPTH);
         assert!(nesting(&events) <= 2 + 2 * MAX_FOOTNOTE_DEPTH);
+    }
+
+    #[test]
+    fn heading_levels_never_skip() {
+        // Found by fuzzing (typst_compile): a template whose first heading
+        // was `##` made PDF/UA-1 refuse the document.
+        let typ = write(&markdown::events("## A\n\n#### B\n\n# C\n\n### D\n\n## E"));
+        let levels: Vec<&str> =
+            typ.match_indices("#heading(level: ").map(|(i, _)| &typ[i + 16..i + 17]).collect();
+        assert_eq!(levels, ["1", "2", "1", "2", "2"], "{typ}");
     }
 
     #[test]
