@@ -105,6 +105,14 @@ enum Frame {
     Code {
         saved: String,
     },
+    /// A heading, buffered until its end shows whether it has any text.
+    Heading {
+        level: u8,
+        has_text: bool,
+        /// How many footnotes were being written out when it opened.
+        footnotes: usize,
+        saved: String,
+    },
 }
 
 struct Writer<'a, 'e> {
@@ -141,8 +149,12 @@ impl<'a, 'e> Writer<'a, 'e> {
             Event::Text(t) if matches!(self.frames.last(), Some(Frame::Code { .. })) => {
                 self.out.push_str(t)
             }
-            Event::Text(t) => escape_markup_into(t, &mut self.out),
+            Event::Text(t) => {
+                self.saw_text(t);
+                escape_markup_into(t, &mut self.out)
+            }
             Event::Code(t) => {
+                self.saw_text(t);
                 self.out.push_str("#raw(");
                 string_lit_into(t, &mut self.out);
                 self.out.push_str(");");
@@ -158,6 +170,22 @@ impl<'a, 'e> Writer<'a, 'e> {
             | Event::InlineHtml(t)
             | Event::InlineMath(t)
             | Event::DisplayMath(t) => escape_markup_into(t, &mut self.out),
+        }
+    }
+
+    /// Notes visible text for the heading being written, if any (text of a
+    /// footnote inside it is not the heading's).
+    fn saw_text(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let open = self.open.len();
+        for frame in self.frames.iter_mut() {
+            if let Frame::Heading { has_text, footnotes, .. } = frame
+                && *footnotes == open
+            {
+                *has_text = true;
+            }
         }
     }
 
@@ -199,12 +227,13 @@ impl<'a, 'e> Writer<'a, 'e> {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
-                // PDF/UA-1 refuses a first heading below level 1 and a skipped
-                // level (`#` then `###`); a template may have either, so a
-                // heading goes at most one level below the one before it.
-                let level = heading_level(*level).min(self.last_heading + 1);
-                self.last_heading = level;
-                self.out.push_str(&format!("#heading(level: {level})["));
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Heading {
+                    level: heading_level(*level),
+                    has_text: false,
+                    footnotes: self.open.len(),
+                    saved,
+                });
             }
             Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
             Tag::CodeBlock(kind) => {
@@ -275,7 +304,22 @@ impl<'a, 'e> Writer<'a, 'e> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.out.push_str("\n\n"),
-            TagEnd::Heading(_) => self.out.push_str("];\n\n"),
+            TagEnd::Heading(_) => {
+                if let Some(Frame::Heading { level, has_text, saved, .. }) = self.frames.pop() {
+                    let title = std::mem::replace(&mut self.out, saved);
+                    // PDF/UA-1 refuses a heading without text, a first heading
+                    // below level 1 and a skipped level (`#` then `###`); a
+                    // template may have any of them. An empty heading is left
+                    // out; a heading goes at most one level below the last.
+                    if has_text {
+                        let level = level.min(self.last_heading + 1);
+                        self.last_heading = level;
+                        self.out.push_str(&format!("#heading(level: {level})["));
+                        self.out.push_str(&title);
+                        self.out.push_str("];\n\n");
+                    }
+                }
+            }
             TagEnd::BlockQuote(_) => self.out.push_str("];\n\n"),
             TagEnd::CodeBlock => {
                 if let Some(Frame::Code { saved }) = self.frames.pop() {
@@ -517,6 +561,15 @@ mod tests {
         let levels: Vec<&str> =
             typ.match_indices("#heading(level: ").map(|(i, _)| &typ[i + 16..i + 17]).collect();
         assert_eq!(levels, ["1", "2", "1", "2", "2"], "{typ}");
+    }
+
+    #[test]
+    fn empty_headings_are_left_out() {
+        // Found by fuzzing (typst_compile): `#` alone is an empty heading,
+        // which PDF/UA-1 refuses.
+        let typ = write(&markdown::events("#\n\nText\n\n## ![](x.png)\n\n### Real"));
+        assert_eq!(typ.matches("#heading(").count(), 1, "{typ}");
+        assert!(typ.contains("#heading(level: 1)[Real];"), "{typ}");
     }
 
     #[test]
