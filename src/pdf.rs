@@ -217,6 +217,14 @@ mod tests {
     }
 
     #[test]
+    fn quotes_after_digits_compile() {
+        // See `quotes_after_digits_are_not_primes` in src/render/typst.rs.
+        let md = "He is 5'10\" tall.[^1]'s \"12\" and '7'\n\n[^1]: A note.";
+        let body = crate::render::typst::write(&crate::render::markdown::events(md));
+        assert!(compile(&body).is_ok(), "{:?}", compile(&body).err());
+    }
+
+    #[test]
     fn markup_at_the_nesting_limit_compiles() {
         let quotes = crate::render::typst::MAX_NESTING - 1;
         let md = format!("{}x", "> ".repeat(quotes));

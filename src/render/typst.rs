@@ -426,6 +426,13 @@ fn is_safe_url(url: &str) -> bool {
 pub fn escape_markup_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
+            // After a digit (or a call, such as a footnote, whose marker is
+            // one), Typst sets a quote as a prime, `′` or `″`, which the font
+            // lacks, and PDF/UA refuses a missing glyph: a plain quote it is.
+            '\'' | '"' if out.ends_with(|p: char| p.is_numeric() || p == ';' || p == ']') => {
+                out.push('\\');
+                out.push(c);
+            }
             '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '-' | '+'
             | '=' | '/' | '.' | ':' | '(' | ')' | ';' | '{' | '}' => {
                 out.push('\\');
@@ -561,6 +568,15 @@ mod tests {
         let levels: Vec<&str> =
             typ.match_indices("#heading(level: ").map(|(i, _)| &typ[i + 16..i + 17]).collect();
         assert_eq!(levels, ["1", "2", "1", "2", "2"], "{typ}");
+    }
+
+    #[test]
+    fn quotes_after_digits_are_not_primes() {
+        // Found by fuzzing (typst_compile): Typst sets `'` after a digit or a
+        // footnote marker as `′`, which the font lacks; PDF/UA refused it.
+        assert_eq!(escape_markup("5'10\" tall, client's"), "5\\'10\\\" tall, client's");
+        let typ = write(&markdown::events("Text[^1]'s\n\n[^1]: Note"));
+        assert!(typ.contains("];\\'s"), "{typ}");
     }
 
     #[test]
