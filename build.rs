@@ -1,6 +1,10 @@
 //! Embeds the bundled inputs (jurisdiction files, templates, the example
 //! practice) in the binary, so that `consentgen build` works from any folder.
 //! Writes `$OUT_DIR/bundle.rs` with one `include_str!` per file, sorted by name.
+//!
+//! Also sets `CONSENTGEN_SOURCE_ID`, a hash of the program's own source
+//! (code, fonts, lock file), part of every output's key, so that outputs are
+//! made again when the program changes and not only with its version number.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,7 +36,49 @@ fn array(out: &mut String, name: &str, dir: &str, ext: &[&str]) {
     writeln!(out, "];").unwrap();
 }
 
+/// FNV-1a, 128 bits: stable across Rust versions and machines, unlike
+/// `DefaultHasher`; an identity, not a security measure.
+fn fnv(hash: &mut u128, bytes: &[u8]) {
+    for b in bytes {
+        *hash ^= u128::from(*b);
+        *hash = hash.wrapping_mul(0x0000000001000000000000000000013B);
+    }
+}
+
+fn hash_tree(hash: &mut u128, root: &Path, rel: &str) {
+    let path = root.join(rel);
+    if path.is_dir() {
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for name in names {
+            hash_tree(hash, root, &format!("{rel}/{name}"));
+        }
+    } else if let Ok(bytes) = std::fs::read(&path) {
+        fnv(hash, rel.as_bytes());
+        fnv(hash, &(bytes.len() as u64).to_le_bytes());
+        fnv(hash, &bytes);
+    }
+}
+
+fn source_id() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut hash: u128 = 0x6C62272E07BB014262B821756295C58D;
+    // The program only: templates, rule files and the practice are inputs
+    // each output's key hashes itself, so that a rule change makes stale only
+    // the documents it changes.
+    for rel in ["Cargo.toml", "Cargo.lock", "build.rs", "src", "fonts"] {
+        println!("cargo:rerun-if-changed={rel}");
+        hash_tree(&mut hash, root, rel);
+    }
+    format!("{hash:032x}")
+}
+
 fn main() {
+    println!("cargo:rustc-env=CONSENTGEN_SOURCE_ID={}", source_id());
     let mut out = String::new();
     array(&mut out, "JURISDICTIONS", "jurisdictions", &[".toml"]);
     array(&mut out, "TEMPLATES", "templates", &[".md", ".html", ".typ", ".toml"]);

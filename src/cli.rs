@@ -206,10 +206,13 @@ fn parse_states(s: &str) -> Result<States, String> {
     if s.eq_ignore_ascii_case("all") {
         return Ok(States::All);
     }
-    let codes: Vec<String> = s.split(',').map(|c| c.trim().to_ascii_uppercase()).collect();
+    let mut codes: Vec<String> = s.split(',').map(|c| c.trim().to_ascii_uppercase()).collect();
     if codes.iter().any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic())) {
         return Err(format!("`{s}` is not a list of state codes; write e.g. CA,NY or all"));
     }
+    // Like a practice's own list: order and repeats change nothing.
+    codes.sort();
+    codes.dedup();
     Ok(States::List(codes))
 }
 

@@ -23,6 +23,10 @@ pub enum Severity {
     Error,
 }
 
+/// The longest source line a rendered diagnostic shows, in bytes; a longer
+/// one is named by line and column instead.
+pub const MAX_SHOWN_LINE: usize = 1000;
+
 /// An index into [`Sources`].
 pub type FileId = usize;
 
@@ -148,8 +152,23 @@ impl Sources {
             let text = self.text(*file);
             let start = floor_char_boundary(text, span.start);
             let end = floor_char_boundary(text, span.end.max(start));
-            out =
-                out.with_labels(vec![cs::Label::primary(*file, start..end).with_message(&d.label)]);
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            if line_end - line_start > MAX_SHOWN_LINE {
+                // A line of a megabyte would bury the message; say where instead.
+                let (line, column) = self.line_column(*file, start);
+                let mut notes = vec![format!(
+                    "at {}:{line}:{column} (a line of {} characters, not shown)",
+                    self.name(*file),
+                    text[line_start..line_end].chars().count()
+                )];
+                notes.append(&mut out.notes);
+                out = out.with_notes(notes);
+            } else {
+                out = out.with_labels(vec![
+                    cs::Label::primary(*file, start..end).with_message(&d.label),
+                ]);
+            }
         }
         let config = term::Config::default();
         term::emit_into_string(&config, &self.files, &out)
@@ -237,5 +256,18 @@ mod tests {
         let json = sources.to_json(&d);
         assert_eq!(json["line"], 2);
         assert_eq!(json["end_column"], 9);
+    }
+
+    #[test]
+    fn a_huge_line_is_named_not_shown() {
+        let mut sources = Sources::new();
+        let name = "x".repeat(100_000);
+        let id = sources.add("p.toml", format!("a = 1\nname = \"{name}\"\n"));
+        let d =
+            Diagnostic::error("too-long", "too long").at(id, 13..100_015).with_hint("shorten it");
+        let text = sources.render(&d);
+        assert!(text.len() < 1000, "{text}");
+        assert!(text.contains("at p.toml:2:8 (a line of 100009 characters, not shown)"), "{text}");
+        assert!(text.contains("hint: shorten it"), "{text}");
     }
 }

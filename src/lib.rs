@@ -14,7 +14,11 @@
 //! 5. **pdf** ([`pdf`]): the embedded Typst compiler turns the Typst markup
 //!    into a tagged PDF/UA-1 file, with fonts from inside the binary.
 //! 6. **write** ([`write`]): every file is written under a temporary name and
-//!    renamed into place; `manifest.json` records inputs, outputs and hashes.
+//!    renamed into place; `manifest.json` records inputs, outputs and hashes,
+//!    and says `"complete": true` only once every file it lists is in place,
+//!    so a build killed at any moment leaves no manifest that lies.
+//!
+//! [`progress`] draws a progress bar on long builds at a terminal.
 
 pub mod bundle;
 pub mod cli;
@@ -26,6 +30,7 @@ pub mod load;
 pub mod model;
 pub mod pdf;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod resolve;
 pub mod write;

@@ -28,7 +28,66 @@ pub fn parse_toml<T: DeserializeOwned>(sources: &Sources, file: FileId) -> Resul
         )
         .with_hint("a practice or rule file this large is a mistake; check the file"));
     }
-    toml::from_str(text).map_err(|e| toml_error(sources, file, &e))
+    let table = toml::de::DeTable::parse(text).map_err(|e| toml_error(sources, file, &e))?;
+    check_sizes(sources, file, table.get_ref())?;
+    T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| toml_error(sources, file, &e))
+}
+
+/// Longest text value accepted, in characters: well above the longest rule
+/// text (about 1,000) and any practice's name or address. A 900 KB practice
+/// name took 10 s and 1.6 GB to set in every page footer.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// Most entries accepted in one list: a practice lists at most 51 states and
+/// a handful of documents; a rule a few steps or versions.
+pub const MAX_LIST_ENTRIES: usize = 200;
+
+/// Refuses text values and lists larger than any real practice or rule file
+/// has, at the first one found, before they reach a document.
+fn check_sizes(
+    sources: &Sources,
+    file: FileId,
+    table: &toml::de::DeTable<'_>,
+) -> Result<(), Diagnostic> {
+    use toml::de::DeValue;
+    let mut stack: Vec<(&str, &Spanned<DeValue<'_>>)> =
+        table.iter().map(|(k, v)| (k.get_ref().as_ref(), v)).collect();
+    while let Some((key, value)) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(text) => {
+                let chars = text.chars().count();
+                if chars > MAX_TEXT_CHARS {
+                    return Err(Diagnostic::error(
+                        "too-long",
+                        format!("`{key}` is {chars} characters long; at most {MAX_TEXT_CHARS} are allowed"),
+                    )
+                    .at(file, first_line(sources.text(file), value.span()))
+                    .with_label("this text")
+                    .with_hint("a document says this in a sentence or two; shorten it"));
+                }
+            }
+            DeValue::Array(items) => {
+                if items.len() > MAX_LIST_ENTRIES {
+                    return Err(Diagnostic::error(
+                        "too-many",
+                        format!(
+                            "`{key}` lists {} entries; at most {MAX_LIST_ENTRIES} are allowed",
+                            items.len()
+                        ),
+                    )
+                    .at(file, first_line(sources.text(file), value.span()))
+                    .with_label("this list")
+                    .with_hint("no practice or rule needs this many; check the list for repeats"));
+                }
+                stack.extend(items.iter().map(|v| (key, v)));
+            }
+            DeValue::Table(t) => {
+                stack.extend(t.iter().map(|(k, v)| (k.get_ref().as_ref(), v)));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Turns a toml error into a diagnostic with the file, span and a hint.
@@ -274,7 +333,7 @@ pub fn practice(
     known_states: &[&str],
     known_documents: &[&str],
 ) -> Result<Practice, Vec<Diagnostic>> {
-    let p: Practice = parse_toml(sources, file).map_err(|d| vec![d])?;
+    let mut p: Practice = parse_toml(sources, file).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     if p.name.get_ref().trim().is_empty() {
         diags.push(
@@ -305,7 +364,16 @@ pub fn practice(
                 .with_hint("the default is 8.0"),
         );
     }
-    if diags.is_empty() { Ok(p) } else { Err(diags) }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // The order a practice lists its states and documents in means nothing:
+    // states go by code and documents in packet order, so that reordering
+    // the lists changes no byte of any output.
+    p.states.sort_by(|a, b| a.get_ref().cmp(b.get_ref()));
+    let rank = |d: &Spanned<String>| known_documents.iter().position(|k| k == d.get_ref());
+    p.documents.sort_by_key(rank);
+    Ok(p)
 }
 
 fn check_clinicians(

@@ -30,7 +30,13 @@ pub const LANG: &str = "en";
 
 /// The tool's name and version, part of every key.
 pub fn tool_version() -> String {
-    format!("consentgen {}", env!("CARGO_PKG_VERSION"))
+    format!("consentgen {} (build {})", env!("CARGO_PKG_VERSION"), &build_id()[..12])
+}
+
+/// A hash of the program's source (see `build.rs`): two binaries with the
+/// same id make the same bytes from the same inputs.
+pub fn build_id() -> &'static str {
+    env!("CONSENTGEN_SOURCE_ID")
 }
 
 /// The output formats of a build.
@@ -545,7 +551,12 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         };
         // The footer's short hash names the document's text and data, so a
         // signed paper copy can be matched to the build it came from.
-        let content = sha256_hex(format!("{tool}\0{}\0{}", d.rendered.markdown, d.meta).as_bytes());
+        // (The version, not the build: a rebuilt binary that prints the same
+        // text gives the same footer.)
+        let content = sha256_hex(
+            format!("{}\0{}\0{}", env!("CARGO_PKG_VERSION"), d.rendered.markdown, d.meta)
+                .as_bytes(),
+        );
         d.meta["hash"] = Value::from(&content[..10]);
         let md_name = format!("{}.md", d.id);
         let mut formats = Vec::new();
@@ -626,8 +637,14 @@ pub fn previous(out: &Path) -> Option<Previous> {
     }
     Some(Previous {
         tool: format!(
-            "consentgen {}",
-            v.pointer("/tool/version").and_then(Value::as_str).unwrap_or("?")
+            "consentgen {} (build {})",
+            v.pointer("/tool/version").and_then(Value::as_str).unwrap_or("?"),
+            v.pointer("/tool/build")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .chars()
+                .take(12)
+                .collect::<String>()
         ),
         practice_sha256: v
             .get("inputs")
@@ -775,47 +792,49 @@ pub fn produce(
         .iter()
         .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
     let engine = needs_pdf.then(|| Engine::new(&inputs.templates.pdf_main));
-    let results = run_parallel(
-        &plan.outputs,
-        workers,
-        |p| -> Result<(OutputFile, Produced), Diagnostic> {
-            let meta = output_meta(plan, p);
-            if let Some(bytes) = reusable(out, previous, p) {
-                return Ok((OutputFile { path: p.path.clone(), bytes, meta }, Produced::Reused));
+    let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
+    let make = |p: &Planned| -> Result<(OutputFile, Produced), Diagnostic> {
+        let meta = output_meta(plan, p);
+        if let Some(bytes) = reusable(out, previous, p) {
+            return Ok((OutputFile { path: p.path.clone(), bytes, meta }, Produced::Reused));
+        }
+        let d = &plan.documents[p.doc];
+        let bytes = match p.format {
+            Format::Html => {
+                let mut page = tera::Context::new();
+                page.insert("meta", &d.meta);
+                page.insert("body", &d.rendered.html);
+                let pdf = plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
+                page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
+                // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.
+                page.insert(
+                    "index_href",
+                    &format!("{}index.html", "../".repeat(p.path.matches('/').count())),
+                );
+                inputs.templates.render_html("page.html", &page)?.into_bytes()
             }
-            let d = &plan.documents[p.doc];
-            let bytes = match p.format {
-                Format::Html => {
-                    let mut page = tera::Context::new();
-                    page.insert("meta", &d.meta);
-                    page.insert("body", &d.rendered.html);
-                    let pdf =
-                        plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
-                    page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
-                    // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.
-                    page.insert(
-                        "index_href",
-                        &format!("{}index.html", "../".repeat(p.path.matches('/').count())),
-                    );
-                    inputs.templates.render_html("page.html", &page)?.into_bytes()
-                }
-                Format::Pdf => {
-                    let engine = engine.as_ref().expect("an engine when a PDF must be made");
-                    let ident = format!(
-                        "consentgen/{}/{}/{LANG}/{}",
-                        inputs.practice.name.get_ref(),
-                        d.state,
-                        d.id
-                    );
-                    engine.compile(&d.rendered.typst, &d.meta, &ident, d.effective).map_err(|e| {
-                    Diagnostic::error("pdf", format!("{} {}: the PDF could not be made: {e}", d.state, d.id))
-                        .with_hint("this is a bug in consentgen or in a custom pdf.typ; please report it")
+            Format::Pdf => {
+                let engine = engine.as_ref().expect("an engine when a PDF must be made");
+                let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
+                engine.compile(&d.rendered.typst, &d.meta, &ident, d.effective).map_err(|e| {
+                    Diagnostic::error(
+                        "pdf",
+                        format!("{} {}: the PDF could not be made: {e}", d.state, d.id),
+                    )
+                    .with_hint(
+                        "this is a bug in consentgen or in a custom pdf.typ; please report it",
+                    )
                 })?
-                }
-            };
-            Ok((OutputFile { path: p.path.clone(), bytes, meta }, Produced::Made))
-        },
-    );
+            }
+        };
+        Ok((OutputFile { path: p.path.clone(), bytes, meta }, Produced::Made))
+    };
+    let results = run_parallel(&plan.outputs, workers, |p| {
+        let r = make(p);
+        progress.inc();
+        r
+    });
+    progress.finish();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -956,7 +975,7 @@ pub fn manifest(inputs: &Inputs, as_of: Date, files: &[OutputFile]) -> OutputFil
         .collect();
     outputs.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
     let manifest = json!({
-        "tool": { "name": "consentgen", "version": env!("CARGO_PKG_VERSION") },
+        "tool": { "name": "consentgen", "version": env!("CARGO_PKG_VERSION"), "build": build_id() },
         "as_of": as_of.to_string(),
         "complete": true,
         "topics": TOPICS,

@@ -1,18 +1,66 @@
-//! Write: outputs go to disk under a temporary name in their own folder and
-//! are renamed into place, so a reader (or a build killed half-way) only ever
-//! sees the old file or the new one. A file whose bytes would not change is
-//! not touched, so a rebuild with nothing new keeps every modification time.
+//! Write: a build's files go into the output folder so that, wherever the
+//! build stops (an error, a full disk, `SIGKILL`, a power cut), every file is
+//! its old version or its new one, and `manifest.json` never vouches for a
+//! file that is not what it says.
+//!
+//! # What `manifest.json` means
+//!
+//! - `"complete": true`: a build finished; every output it lists holds the
+//!   bytes of its `sha256`, and its `key` says what it was made from (see
+//!   `pipeline`: an output whose key still matches is kept, not made again).
+//! - `"complete": false`: a build started replacing files and did not finish.
+//!   The rest of the manifest is the one before that build; its files may
+//!   each be old or new. The next build repairs the folder.
+//! - no manifest: no build finished here (or an unreadable manifest was
+//!   removed before files were replaced).
+//!
+//! A reader that trusts the hashes must check `complete` first.
+//!
+//! # The protocol ([`commit`])
+//!
+//! 1. **Clean**: `.consentgen-*.tmp` files a killed build left are removed.
+//! 2. **Stage**: every new or changed file is written to a temporary file
+//!    beside its target and flushed to disk. Nothing visible has changed;
+//!    an error here leaves the folder as it was.
+//! 3. **Invalidate**: if any file other than the manifest changes, the
+//!    manifest is rewritten, atomically, with `"complete": false`.
+//! 4. **Replace**: each staged file is renamed over its target (one atomic
+//!    `rename` each), and their folders are flushed.
+//! 5. **Seal**: the new manifest, with `"complete": true`, is renamed into
+//!    place.
+//!
+//! A file whose bytes would not change is not touched, so a rebuild with
+//! nothing new keeps every modification time, and a build that changes only
+//! the manifest goes straight to step 5. A manifest marked incomplete makes
+//! the next build trust no key in it and make every output again.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use crate::pipeline::OutputFile;
+
+/// The manifest's file name in the output folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Temporary files are named `.consentgen-XXXXXX.tmp` in their target's folder.
+const TMP_PREFIX: &str = ".consentgen-";
+const TMP_SUFFIX: &str = ".tmp";
+
+/// A manifest larger than this is not one of ours; it is never read whole.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// The SHA-256 of bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    let mut s = String::with_capacity(digest.len() * 2);
     for b in digest {
         s.push_str(&format!("{b:02x}"));
     }
@@ -28,17 +76,177 @@ pub struct CommitStats {
     pub unchanged: usize,
 }
 
-/// Writes a build's files into `out`, each atomically; the manifest is among
-/// them and comes last, so it is written after every file it describes.
-pub fn commit(out: &Path, files: &[crate::pipeline::OutputFile]) -> Result<CommitStats> {
+/// Writes a build's files into `out` by the protocol in the module docs. The
+/// file named [`MANIFEST`], if any, is sealed last with `"complete": true`.
+pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
     let mut stats = CommitStats::default();
-    for f in files {
-        match write_atomic(&out.join(&f.path), &f.bytes)? {
+    let (manifests, files): (Vec<&OutputFile>, Vec<&OutputFile>) =
+        files.iter().partition(|f| f.path == MANIFEST);
+    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+
+    // 1. Clean.
+    clean_leftovers(out, &paths);
+
+    // 2. Stage, on every core: most of it is waiting for the disk to flush.
+    let staged: Vec<Option<(tempfile::TempPath, PathBuf)>> = files
+        .par_iter()
+        .map(|f| {
+            let rel = safe_relative(&f.path).with_context(|| {
+                format!("the output path `{}` leaves the output folder", f.path)
+            })?;
+            let target = out.join(rel);
+            if std::fs::read(&target).is_ok_and(|old| old == f.bytes) {
+                return Ok(None);
+            }
+            Ok(Some((stage(&target, &f.bytes)?, target)))
+        })
+        .collect::<Result<_>>()?;
+    stats.unchanged += staged.iter().filter(|s| s.is_none()).count();
+    let staged: Vec<(tempfile::TempPath, PathBuf)> = staged.into_iter().flatten().collect();
+
+    // 3. Invalidate.
+    let manifest_path = out.join(MANIFEST);
+    if !staged.is_empty() {
+        invalidate(&manifest_path)?;
+    }
+
+    // 4. Replace.
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (tmp, target) in staged {
+        tmp.persist(&target)
+            .map_err(|e| e.error)
+            .with_context(|| format!("renaming into {}", target.display()))?;
+        stats.changed += 1;
+        let folder = parent(&target).to_path_buf();
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
+    folders.par_iter().try_for_each(|folder| sync_folder(folder))?;
+
+    // 5. Seal.
+    for m in manifests {
+        let sealed = seal(&m.bytes)?;
+        match write_atomic(&manifest_path, &sealed)? {
             Written::Changed => stats.changed += 1,
             Written::Unchanged => stats.unchanged += 1,
         }
     }
     Ok(stats)
+}
+
+/// The manifest as written: the build's manifest with `complete` set.
+fn seal(manifest: &[u8]) -> Result<Vec<u8>> {
+    let mut value: Value = serde_json::from_slice(manifest).context("reading the new manifest")?;
+    let map = value.as_object_mut().context("the new manifest is not a JSON object")?;
+    map.insert("complete".into(), Value::Bool(true));
+    let mut bytes = serde_json::to_vec_pretty(&value).context("writing the manifest")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Step 3: the manifest says `"complete": false` (or, when it is not a JSON
+/// object, is removed) before any file it lists is replaced.
+fn invalidate(manifest_path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(manifest_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        _ => {}
+    }
+    match read_json(manifest_path) {
+        Some(Value::Object(mut map)) => {
+            if map.get("complete") == Some(&Value::Bool(false)) {
+                return Ok(());
+            }
+            map.insert("complete".into(), Value::Bool(false));
+            let mut bytes = serde_json::to_vec_pretty(&Value::Object(map))
+                .context("marking the old manifest incomplete")?;
+            bytes.push(b'\n');
+            write_atomic(manifest_path, &bytes)?;
+        }
+        _ => {
+            std::fs::remove_file(manifest_path)
+                .with_context(|| format!("removing {}", manifest_path.display()))?;
+            sync_folder(parent(manifest_path))?;
+        }
+    }
+    Ok(())
+}
+
+fn read_json(path: &Path) -> Option<Value> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
+        return None;
+    }
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// A manifest or output path as a relative path that stays inside the output
+/// folder, or `None`.
+fn safe_relative(path: &str) -> Option<&Path> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then_some(p)
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Removes the temporary files a killed build may have left: in `out` and
+/// in every folder below it, as deep as the outputs go. Symbolic links are
+/// not followed; nothing but `.consentgen-*.tmp` files is touched.
+fn clean_leftovers(out: &Path, paths: &[String]) {
+    let depth = paths.iter().map(|p| p.matches('/').count()).max().unwrap_or(0);
+    let mut folders = vec![(out.to_path_buf(), 0)];
+    while let Some((dir, level)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else { continue };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if kind.is_dir() && level < depth {
+                folders.push((entry.path(), level + 1));
+            } else if kind.is_file() && name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Step 2 for one file: its bytes in a temporary file beside `target`,
+/// flushed to disk, closed (so that thousands of files need no thousands of
+/// open descriptors) and deleted again unless persisted.
+fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
+    let dir = parent(target);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
+    // Temporary files are private (0600); outputs are ordinary files for the web or a share.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("writing {}", target.display()))?;
+    }
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
+    Ok(tmp.into_temp_path())
+}
+
+/// Flushes a folder's entries (the renames into it) to disk, so that after a
+/// power cut the manifest is never newer than the files it describes.
+fn sync_folder(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("flushing {}", dir.display()))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Whether [`write_atomic`] replaced the file or left it as it was.
@@ -51,37 +259,23 @@ pub enum Written {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed, then renamed over the old file.
+/// flushed, then renamed over the old file, and the folder flushed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(Written::Unchanged);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".consentgen-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    // Temporary files are private (0600); outputs are ordinary files for the web or a share.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+    let tmp = stage(path, bytes)?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("renaming into {}", path.display()))?;
+    sync_folder(parent(path))?;
     Ok(Written::Changed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn writes_and_skips_identical_bytes() {
@@ -97,5 +291,77 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    fn file(path: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile { path: path.into(), bytes: bytes.to_vec(), meta: json!({}) }
+    }
+
+    /// A build's files with a manifest listing them, as the build makes it.
+    fn build(files: &[(&str, &[u8])]) -> Vec<OutputFile> {
+        let mut out: Vec<OutputFile> = files.iter().map(|(p, b)| file(p, b)).collect();
+        let outputs: Vec<Value> =
+            files.iter().map(|(p, b)| json!({"path": p, "sha256": sha256_hex(b)})).collect();
+        out.push(file(MANIFEST, &serde_json::to_vec(&json!({"outputs": outputs})).unwrap()));
+        out
+    }
+
+    fn manifest(dir: &Path) -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn commit_seals_the_manifest_and_rewrites_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let stats = commit(out, &build(&[("a.html", b"A"), ("CA/en/b.pdf", b"B")])).unwrap();
+        assert_eq!(stats, CommitStats { changed: 3, unchanged: 0 });
+        assert_eq!(manifest(out)["complete"], true);
+        std::fs::write(out.join("CA/en/b.pdf"), b"edited").unwrap();
+        let stats = commit(out, &build(&[("a.html", b"A"), ("CA/en/b.pdf", b"B")])).unwrap();
+        // The edited file, and the manifest: marked incomplete, then sealed again.
+        assert_eq!(stats, CommitStats { changed: 2, unchanged: 1 });
+        assert_eq!(manifest(out)["complete"], true);
+        assert_eq!(std::fs::read(out.join("CA/en/b.pdf")).unwrap(), b"B");
+    }
+
+    #[test]
+    fn invalidating_marks_the_old_manifest_incomplete_or_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST);
+        std::fs::write(&path, br#"{"outputs": [], "complete": true}"#).unwrap();
+        invalidate(&path).unwrap();
+        assert_eq!(manifest(dir.path())["complete"], false);
+        assert_eq!(manifest(dir.path())["outputs"], json!([]), "the rest is kept");
+        std::fs::write(&path, b"not json").unwrap();
+        invalidate(&path).unwrap();
+        assert!(!path.exists());
+        invalidate(&path).unwrap();
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for p in [".consentgen-abc.tmp", "CA/en/.consentgen-x1.tmp", "CA/en/keep.tmp", "keep"] {
+            std::fs::create_dir_all(out.join(p).parent().unwrap()).unwrap();
+            std::fs::write(out.join(p), b"x").unwrap();
+        }
+        commit(out, &build(&[("CA/en/a.html", b"A")])).unwrap();
+        assert!(!out.join(".consentgen-abc.tmp").exists());
+        assert!(!out.join("CA/en/.consentgen-x1.tmp").exists());
+        assert!(out.join("CA/en/keep.tmp").exists());
+        assert!(out.join("keep").exists());
+    }
+
+    #[test]
+    fn paths_outside_the_output_folder_are_refused() {
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "./a"] {
+            assert!(safe_relative(bad).is_none(), "{bad:?}");
+        }
+        assert!(safe_relative("CA/en/consent.pdf").is_some());
+        let dir = tempfile::tempdir().unwrap();
+        assert!(commit(dir.path(), &[file("../escape", b"x")]).is_err());
+        assert!(!dir.path().parent().unwrap().join("escape").exists());
     }
 }

@@ -249,7 +249,7 @@ fn form_html(block: &FormBlock, signers: &mut usize, out: &mut String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::render::markdown;
 
@@ -328,5 +328,49 @@ mod tests {
         assert!(html.contains("aria-labelledby=\"signer-3\""), "{html}");
         assert!(html.contains("<span class=\"label\">A &amp; B</span>"), "{html}");
         assert!(!html.contains("<pre>"), "{html}");
+    }
+
+    /// The text a browser shows for an HTML fragment: tags dropped, the
+    /// entities pulldown-cmark writes decoded, whitespace runs collapsed.
+    fn visible(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    text.push(' ');
+                }
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        collapse(&text)
+    }
+
+    /// Whitespace runs to one space; the Markdown escaper treats control
+    /// characters as whitespace too.
+    pub(crate) fn collapse(text: &str) -> String {
+        text.split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_the_same_text_in_html(data in proptest::prelude::any::<String>()) {
+            let md = format!("# Title\n\nName: {}\n\n- {}\n", markdown::escaped(&data), markdown::escaped(&data));
+            let html = write(&markdown::events(&md));
+            let want = collapse(&format!("Title Name: {data} {data}"));
+            proptest::prop_assert_eq!(visible(&html), want, "{}", html);
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::render::markdown;
+use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.
 pub const DOCUMENT_ORDER: [&str; 7] = [
@@ -158,23 +158,120 @@ impl Templates {
         v
     }
 
-    /// Renders a document template to Markdown.
+    /// Renders a document template to Markdown. Markdown nested deeper than
+    /// [`typst::MAX_NESTING`] is refused: Typst cannot set it.
     pub fn render_markdown(&self, doc: &str, context: &Context) -> Result<String, Diagnostic> {
         let name = format!("{doc}.md");
-        self.markdown.render(&name, context).map_err(|e| self.error(&name, &e))
+        let markdown =
+            render_limited(&self.markdown, &name, context).map_err(|e| self.error(&name, &e))?;
+        let depth = typst::nesting(&markdown::events(&markdown));
+        if depth > typst::MAX_NESTING {
+            return Err(self.too_deep(&name, &markdown, depth));
+        }
+        Ok(markdown)
+    }
+
+    /// The diagnostic for a document nested too deep, pointing at the
+    /// template line that opens the deepest element when the template has
+    /// that line as it is (a line made by a loop has no such place).
+    fn too_deep(&self, name: &str, markdown: &str, depth: usize) -> Diagnostic {
+        let mut d = Diagnostic::error(
+            "too-deep",
+            format!(
+                "`{name}` nests elements {depth} deep; at most {} are allowed",
+                typst::MAX_NESTING
+            ),
+        )
+        .with_hint(format!(
+            "block quotes, lists, emphasis, links and footnotes inside each other count; \
+             keep them at most {} deep",
+            typst::MAX_NESTING
+        ));
+        let Some(f) = self.files.get(name) else { return d };
+        let mut open = 0usize;
+        let mut at = None;
+        for (event, range) in
+            pulldown_cmark::Parser::new_ext(markdown, markdown::options()).into_offset_iter()
+        {
+            match event {
+                pulldown_cmark::Event::Start(_) => {
+                    open += 1;
+                    if open > typst::MAX_NESTING {
+                        at = Some(range.start);
+                        break;
+                    }
+                }
+                pulldown_cmark::Event::End(_) => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let line = at.and_then(|at| {
+            let start = markdown[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = markdown[at..].find('\n').map_or(markdown.len(), |i| at + i);
+            Some(markdown[start..end].trim()).filter(|l| !l.is_empty())
+        });
+        let mut offset = 0;
+        for text_line in f.text.split_inclusive('\n') {
+            if line == Some(text_line.trim()) {
+                let start = offset + (text_line.len() - text_line.trim_start().len());
+                let span = start..start + text_line.trim().len();
+                d = d
+                    .at(f.file, span)
+                    .with_label(format!("more than {} deep here", typst::MAX_NESTING));
+                return d;
+            }
+            offset += text_line.len();
+        }
+        d.message = format!("{} (in `{}`)", d.message, f.origin);
+        d
     }
 
     /// Renders an HTML template (`page.html`, `index.html`).
     pub fn render_html(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.html.render(name, context).map_err(|e| self.error(name, &e))
+        render_limited(&self.html, name, context).map_err(|e| self.error(name, &e))
     }
 
     fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        if matches!(e.kind(), tera::ErrorKind::Io(std::io::ErrorKind::FileTooLarge)) {
+            let origin = self.files.get(name).map_or(name, |f| f.origin.as_str());
+            return Diagnostic::error(
+                "too-large",
+                format!("`{origin}` renders more than {} MiB", MAX_RENDERED_BYTES >> 20),
+            )
+            .with_hint("a loop in the template runs too long; a real document is a few pages");
+        }
         match self.files.get(name) {
             Some(f) => tera_error(e, f.file, &f.origin),
             None => Diagnostic::error("template", format!("template `{name}`: {e}")),
         }
     }
+}
+
+/// Most bytes one template may render: far beyond any real document (a few
+/// tens of kilobytes), and small enough that its PDF still compiles in a
+/// few seconds. Tera bounds `range` but not loops inside loops.
+pub const MAX_RENDERED_BYTES: usize = 1 << 20;
+
+/// Renders a template into memory, stopping with an I/O error of kind
+/// `FileTooLarge` past [`MAX_RENDERED_BYTES`] instead of growing without end.
+fn render_limited(tera: &Tera, name: &str, context: &Context) -> Result<String, tera::Error> {
+    struct Limited(Vec<u8>);
+    impl std::io::Write for Limited {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > MAX_RENDERED_BYTES {
+                return Err(std::io::ErrorKind::FileTooLarge.into());
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Limited(Vec::new());
+    tera.render_to(name, context, &mut out)?;
+    // Templates are UTF-8 text and every value is a string: the output is too.
+    String::from_utf8(out.0).map_err(|e| tera::Error::message(format!("not UTF-8: {e}")))
 }
 
 fn tera_error(e: &tera::Error, file: FileId, origin: &str) -> Diagnostic {

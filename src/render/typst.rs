@@ -7,6 +7,13 @@
 //! `#list(...)`/`#table(...)` calls; footnotes are written where they are
 //! referenced. The escape set was checked by parsing escaped random strings
 //! with Typst's own parser (see `../shared/research/typst-tera-markdown.md`).
+//!
+//! Typst refuses markup nested deeper than its own limits (parser depth 256,
+//! show-rule depth 64), and 16 block quotes already reach the show-rule
+//! limit, so [`nesting`] measures how deep a document nests and the template
+//! stage refuses documents deeper than [`MAX_NESTING`]. The writer itself is
+//! iterative and never recurses more than [`MAX_FOOTNOTE_DEPTH`] footnotes
+//! deep, whatever its input.
 
 use std::collections::HashMap;
 
@@ -14,8 +21,28 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd}
 
 use super::markdown;
 
+/// The deepest nesting of elements (block quotes, lists and their items,
+/// emphasis, links, footnotes, ...) a document may have: every document of
+/// this depth compiles; Typst's own limits are a little beyond it.
+pub const MAX_NESTING: usize = 15;
+
+/// How many footnotes deep a footnote inside a footnote is written out; past
+/// it, and for a footnote that refers to itself, the reference is shown as text.
+pub const MAX_FOOTNOTE_DEPTH: usize = 4;
+
 /// Writes the events of one document as Typst markup.
 pub fn write(events: &[Event<'_>]) -> String {
+    write_measured(events).0
+}
+
+/// How deeply the Typst markup of these events nests (see [`MAX_NESTING`]),
+/// footnotes counted where they are written out, at their references.
+pub fn nesting(events: &[Event<'_>]) -> usize {
+    write_measured(events).1
+}
+
+/// Writes the markup and returns it with its deepest nesting.
+fn write_measured(events: &[Event<'_>]) -> (String, usize) {
     let mut footnotes = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     // Footnote definitions are lifted out and written at their references.
@@ -37,15 +64,24 @@ pub fn write(events: &[Event<'_>]) -> String {
                 }
                 i += 1;
             }
+            // pulldown-cmark pairs labels without regard to case; so do we.
             footnotes.insert(label.to_lowercase(), &events[start..i.min(events.len())]);
         } else {
             body.push(&events[i]);
         }
         i += 1;
     }
-    let mut w = Writer { out: String::new(), footnotes, frames: Vec::new() };
+    let mut w = Writer {
+        out: String::new(),
+        footnotes,
+        frames: Vec::new(),
+        open: Vec::new(),
+        depth: 0,
+        max_depth: 0,
+        last_heading: 0,
+    };
     w.run(&body);
-    w.out
+    (w.out, w.max_depth)
 }
 
 enum Frame {
@@ -72,12 +108,27 @@ enum Frame {
     Code {
         saved: String,
     },
+    /// A heading, buffered until its end shows whether it has any text.
+    Heading {
+        level: u8,
+        has_text: bool,
+        /// How many footnotes were being written out when it opened.
+        footnotes: usize,
+        saved: String,
+    },
 }
 
 struct Writer<'a, 'e> {
     out: String,
     footnotes: HashMap<String, &'a [Event<'e>]>,
     frames: Vec<Frame>,
+    /// Labels of the footnotes being written out, innermost last.
+    open: Vec<&'a str>,
+    /// Elements open now, and the most ever open at once.
+    depth: usize,
+    max_depth: usize,
+    /// The level of the last heading written, 0 before the first.
+    last_heading: u8,
 }
 
 impl<'a, 'e> Writer<'a, 'e> {
@@ -97,46 +148,57 @@ impl<'a, 'e> Writer<'a, 'e> {
                 }
                 self.out.push_str("));\n\n");
                 i = end + 1;
-            } else {
-                // A paragraph that introduces a form block keeps to it across
-                // a page break, so a blank never lands away from its question.
-                // Not when the paragraph holds a footnote: Typst 0.15 can leave
-                // a footnote on the page a sticky block moved away from.
-                let introduces_form = matches!(events[i], Event::Start(Tag::Paragraph))
-                    && events[i..]
-                        .iter()
-                        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
-                        .is_some_and(|end| {
-                            markdown::form_block(&owned, i + end + 1).is_some()
-                                && !events[i..i + end]
-                                    .iter()
-                                    .any(|e| matches!(e, Event::FootnoteReference(_)))
-                        });
-                if introduces_form {
-                    self.out.push_str("#block(sticky: true)[");
-                    while !matches!(events[i], Event::End(TagEnd::Paragraph)) {
-                        self.event(events[i]);
-                        i += 1;
-                    }
-                    self.out.push_str("];\n\n");
-                    i += 1;
-                } else {
+                continue;
+            }
+            // A paragraph that introduces a form block keeps to it across a
+            // page break, so a blank never lands away from its question; not
+            // when it holds a footnote, which Typst 0.15 can leave on the page
+            // a sticky block moved away from.
+            let introduces_form = matches!(events[i], Event::Start(Tag::Paragraph))
+                && events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+                    .is_some_and(|end| {
+                        markdown::form_block(&owned, i + end + 1).is_some()
+                            && !events[i..i + end]
+                                .iter()
+                                .any(|e| matches!(e, Event::FootnoteReference(_)))
+                    });
+            if introduces_form {
+                self.out.push_str("#block(sticky: true)[");
+                while !matches!(events[i], Event::End(TagEnd::Paragraph)) {
                     self.event(events[i]);
                     i += 1;
                 }
+                self.out.push_str("];\n\n");
+                i += 1;
+            } else {
+                self.event(events[i]);
+                i += 1;
             }
         }
     }
 
     fn event(&mut self, event: &'a Event<'e>) {
         match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(*tag),
+            Event::Start(tag) => {
+                self.depth += 1;
+                self.max_depth = self.max_depth.max(self.depth);
+                self.start(tag)
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.end(*tag)
+            }
             Event::Text(t) if matches!(self.frames.last(), Some(Frame::Code { .. })) => {
                 self.out.push_str(t)
             }
-            Event::Text(t) => escape_markup_into(t, &mut self.out),
+            Event::Text(t) => {
+                self.saw_text(t);
+                escape_markup_into(t, &mut self.out)
+            }
             Event::Code(t) => {
+                self.saw_text(t);
                 self.out.push_str("#raw(");
                 string_lit_into(t, &mut self.out);
                 self.out.push_str(");");
@@ -155,11 +217,37 @@ impl<'a, 'e> Writer<'a, 'e> {
         }
     }
 
-    fn footnote(&mut self, label: &str) {
-        let Some(events) = self.footnotes.get(&label.to_lowercase()).copied() else {
-            escape_markup_into(&format!("[^{label}]"), &mut self.out);
+    /// Notes visible text for the heading being written, if any (text of a
+    /// footnote inside it is not the heading's).
+    fn saw_text(&mut self, text: &str) {
+        if text.trim().is_empty() {
             return;
+        }
+        let open = self.open.len();
+        for frame in self.frames.iter_mut() {
+            if let Frame::Heading { has_text, footnotes, .. } = frame
+                && *footnotes == open
+            {
+                *has_text = true;
+            }
+        }
+    }
+
+    fn footnote(&mut self, label: &'a str) {
+        let events = match self.footnotes.get(&label.to_lowercase()).copied() {
+            // A footnote that refers to itself (directly or through others)
+            // would be written out forever; a long chain would recurse deep.
+            Some(events) if !self.open.contains(&label) && self.open.len() < MAX_FOOTNOTE_DEPTH => {
+                events
+            }
+            _ => {
+                escape_markup_into(&format!("[^{label}]"), &mut self.out);
+                return;
+            }
         };
+        self.open.push(label);
+        self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         // Written out at every reference: Typst labels would need a `<...>`
         // after the call, which swallows no `;` and so could print one.
         self.out.push_str("#footnote[");
@@ -175,13 +263,21 @@ impl<'a, 'e> Writer<'a, 'e> {
         let inner = std::mem::replace(&mut self.out, saved);
         self.out.push_str(inner.trim_end());
         self.out.push_str("];");
+        self.depth -= 1;
+        self.open.pop();
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
-                self.out.push_str(&format!("#heading(level: {})[", heading_level(*level)));
+                let saved = std::mem::take(&mut self.out);
+                self.frames.push(Frame::Heading {
+                    level: heading_level(*level),
+                    has_text: false,
+                    footnotes: self.open.len(),
+                    saved,
+                });
             }
             Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
             Tag::CodeBlock(kind) => {
@@ -252,7 +348,22 @@ impl<'a, 'e> Writer<'a, 'e> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.out.push_str("\n\n"),
-            TagEnd::Heading(_) => self.out.push_str("];\n\n"),
+            TagEnd::Heading(_) => {
+                if let Some(Frame::Heading { level, has_text, saved, .. }) = self.frames.pop() {
+                    let title = std::mem::replace(&mut self.out, saved);
+                    // PDF/UA-1 refuses a heading without text, a first heading
+                    // below level 1 and a skipped level (`#` then `###`); a
+                    // template may have any of them. An empty heading is left
+                    // out; a heading goes at most one level below the last.
+                    if has_text {
+                        let level = level.min(self.last_heading + 1);
+                        self.last_heading = level;
+                        self.out.push_str(&format!("#heading(level: {level})["));
+                        self.out.push_str(&title);
+                        self.out.push_str("];\n\n");
+                    }
+                }
+            }
             TagEnd::BlockQuote(_) => self.out.push_str("];\n\n"),
             TagEnd::CodeBlock => {
                 if let Some(Frame::Code { saved }) = self.frames.pop() {
@@ -364,6 +475,13 @@ fn is_safe_url(url: &str) -> bool {
 pub fn escape_markup_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
+            // After a digit (or a call, such as a footnote, whose marker is
+            // one), Typst sets a quote as a prime, `′` or `″`, which the font
+            // lacks, and PDF/UA refuses a missing glyph: a plain quote it is.
+            '\'' | '"' if out.ends_with(|p: char| p.is_numeric() || p == ';' || p == ']') => {
+                out.push('\\');
+                out.push(c);
+            }
             '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '-' | '+'
             | '=' | '/' | '.' | ':' | '(' | ')' | ';' | '{' | '}' => {
                 out.push('\\');
@@ -460,9 +578,140 @@ mod tests {
         assert!(!typ.contains("[^1]"));
     }
 
+    fn parses_cleanly(typ: &str) {
+        let root = typst::syntax::parse(typ);
+        let (errors, _) = root.errors_and_warnings();
+        assert!(errors.is_empty(), "{errors:?} in {typ}");
+    }
+
     #[test]
     fn footnote_labels_match_without_regard_to_case_as_in_html() {
         let typ = write(&markdown::events("Text.[^Law]\n\n[^law]: Cal. Civ. Code § 43.92\n"));
         assert!(typ.contains("#footnote[Cal\\. Civ\\. Code § 43\\.92];"), "{typ}");
+    }
+
+    #[test]
+    fn footnotes_that_refer_to_themselves_end() {
+        // A footnote referring to itself, directly or through another, was
+        // written out inside itself until the stack overflowed.
+        let md =
+            "Text[^a] and[^b].\n\n[^a]: Loops[^a].\n\n[^b]: Goes to[^c].\n\n[^c]: Back to[^b].";
+        let typ = write(&markdown::events(md));
+        parses_cleanly(&typ);
+        assert!(typ.contains("#footnote[Loops\\[^a\\]\\.];"), "{typ}");
+        assert!(typ.contains("#footnote[Goes to#footnote[Back to\\[^b\\]\\.];\\.];"), "{typ}");
+    }
+
+    #[test]
+    fn long_footnote_chains_stop_at_the_limit() {
+        let mut md = String::from("Start[^f0].\n\n");
+        for i in 0..10_000 {
+            md.push_str(&format!("[^f{i}]: Note {i}[^f{}].\n\n", i + 1));
+        }
+        let events = markdown::events(&md);
+        let typ = write(&events);
+        parses_cleanly(&typ);
+        assert_eq!(typ.matches("#footnote[").count(), MAX_FOOTNOTE_DEPTH);
+        assert!(nesting(&events) <= 2 + 2 * MAX_FOOTNOTE_DEPTH);
+    }
+
+    #[test]
+    fn heading_levels_never_skip() {
+        // Found by fuzzing (typst_compile): a template whose first heading
+        // was `##` made PDF/UA-1 refuse the document.
+        let typ = write(&markdown::events("## A\n\n#### B\n\n# C\n\n### D\n\n## E"));
+        let levels: Vec<&str> =
+            typ.match_indices("#heading(level: ").map(|(i, _)| &typ[i + 16..i + 17]).collect();
+        assert_eq!(levels, ["1", "2", "1", "2", "2"], "{typ}");
+    }
+
+    #[test]
+    fn quotes_after_digits_are_not_primes() {
+        // Found by fuzzing (typst_compile): Typst sets `'` after a digit or a
+        // footnote marker as `′`, which the font lacks; PDF/UA refused it.
+        assert_eq!(escape_markup("5'10\" tall, client's"), "5\\'10\\\" tall, client's");
+        let typ = write(&markdown::events("Text[^1]'s\n\n[^1]: Note"));
+        assert!(typ.contains("];\\'s"), "{typ}");
+    }
+
+    #[test]
+    fn empty_headings_are_left_out() {
+        // Found by fuzzing (typst_compile): `#` alone is an empty heading,
+        // which PDF/UA-1 refuses.
+        let typ = write(&markdown::events("#\n\nText\n\n## ![](x.png)\n\n### Real"));
+        assert_eq!(typ.matches("#heading(").count(), 1, "{typ}");
+        assert!(typ.contains("#heading(level: 1)[Real];"), "{typ}");
+    }
+
+    #[test]
+    fn nesting_counts_elements_inside_each_other() {
+        assert_eq!(nesting(&markdown::events("plain")), 1);
+        assert_eq!(nesting(&markdown::events("> > *x*")), 4);
+        assert_eq!(nesting(&markdown::events("- a\n  - b")), 4);
+        // A footnote counts where it is written out.
+        assert_eq!(nesting(&markdown::events("> x[^1]\n\n[^1]: *y*")), 4);
+        let deep = format!("{}x", "> ".repeat(10_000));
+        let events = markdown::events(&deep);
+        assert_eq!(nesting(&events), 10_001);
+        // Past the limit the writer still ends, with markup Typst can parse or refuse.
+        let _ = write(&events);
+    }
+
+    /// The text a reader sees in Typst markup: the Text, Escape, Space and
+    /// SmartQuote leaves, as `escaped_text_parses_as_text_only` collects them.
+    fn visible(markup: &str) -> String {
+        use typst::syntax::{SyntaxKind, SyntaxNode};
+        fn walk(node: &SyntaxNode, out: &mut String) {
+            match node.kind() {
+                SyntaxKind::Text | SyntaxKind::SmartQuote => out.push_str(node.leaf_text()),
+                SyntaxKind::Escape => out.push_str(&node.leaf_text()[1..]),
+                SyntaxKind::Space | SyntaxKind::Parbreak => out.push(' '),
+                _ => node.children().for_each(|c| walk(c, out)),
+            }
+        }
+        let root = typst::syntax::parse(markup);
+        assert!(root.errors_and_warnings().0.is_empty(), "{markup}");
+        let mut out = String::new();
+        walk(&root, &mut out);
+        crate::render::html::tests::collapse(&out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_the_same_text_in_typst(data in proptest::prelude::any::<String>()) {
+            let md = format!("Name: {}\n\n{}\n", markdown::escaped(&data), markdown::escaped(&data));
+            let markup = write(&markdown::events(&md));
+            let want = crate::render::html::tests::collapse(&format!("Name: {data} {data}"));
+            proptest::prop_assert_eq!(visible(&markup), want, "{}", markup);
+        }
+
+        #[test]
+        fn any_string_escaped_for_typst_parses_to_itself(data in proptest::prelude::any::<String>()) {
+            let want: String = data
+                .chars()
+                .filter_map(|c| match c {
+                    '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect();
+            let root = typst::syntax::parse(&escape_markup(&data));
+            proptest::prop_assert!(root.errors_and_warnings().0.is_empty());
+            fn leaves(node: &typst::syntax::SyntaxNode, out: &mut String) -> bool {
+                use typst::syntax::SyntaxKind;
+                match node.kind() {
+                    SyntaxKind::Text | SyntaxKind::Space | SyntaxKind::SmartQuote => {
+                        out.push_str(node.leaf_text())
+                    }
+                    SyntaxKind::Escape => out.push_str(&node.leaf_text()[1..]),
+                    SyntaxKind::Markup => return node.children().all(|c| leaves(c, out)),
+                    _ => return false,
+                }
+                true
+            }
+            let mut got = String::new();
+            proptest::prop_assert!(leaves(&root, &mut got), "markup other than text in {:?}", root);
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }

@@ -10,6 +10,7 @@ mod html;
 mod init;
 mod lint;
 mod pdf;
+mod robust;
 mod rules;
 mod schema;
 mod util;
