@@ -44,26 +44,24 @@ pub struct InputArgs {
     pub templates: Option<PathBuf>,
 }
 
-/// `consentgen build`.
+/// What `build` and `check` share: the practice, the output folder, and
+/// which states, formats and date.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub struct TargetArgs {
     /// The practice file (default: the bundled example practice)
     pub practice: Option<PathBuf>,
     /// Output folder
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// States to build: codes separated by commas, or `all` (default: the practice's states)
+    /// States: codes separated by commas, or `all` (default: the practice's states)
     #[arg(long, value_name = "CA,NY|all", value_parser = parse_states)]
     pub states: Option<States>,
-    /// Formats to write
+    /// Formats the build writes
     #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
     pub formats: FormatList,
-    /// Build with the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
+    /// Use the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
-    /// Worker threads (default: one per core)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: Option<u16>,
     /// How to print messages
     #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
     pub message_format: MessageFormatArg,
@@ -72,29 +70,23 @@ pub struct BuildArgs {
     pub inputs: InputArgs,
 }
 
+/// `consentgen build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub target: TargetArgs,
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+}
+
 /// `consentgen check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The practice file (default: the bundled example practice)
-    pub practice: Option<PathBuf>,
-    /// Output folder to compare with what a build would write
-    #[arg(long, value_name = "DIR", default_value = "out")]
-    pub out: PathBuf,
-    /// States to check: codes separated by commas, or `all` (default: the practice's states)
-    #[arg(long, value_name = "CA,NY|all", value_parser = parse_states)]
-    pub states: Option<States>,
-    /// Formats the build writes
-    #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
-    pub formats: FormatList,
-    /// Check against the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub as_of: Option<Date>,
-    /// How to print messages
-    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
-    pub message_format: MessageFormatArg,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub inputs: InputArgs,
+    pub target: TargetArgs,
 }
 
 /// `consentgen explain`.

@@ -2,11 +2,12 @@
 //! maps its outcome to the exit status (0 ok, 1 problems found, 2 bad input
 //! or usage).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser as _;
 use consentgen::cli::{
-    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States,
+    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States, TargetArgs,
 };
 use consentgen::commands::build::BuildOptions;
 use consentgen::commands::check::CheckOptions;
@@ -67,41 +68,37 @@ fn date_or_fail(flag: Option<Date>, reporter: &mut Reporter) -> Option<Date> {
     }
 }
 
+/// The options `build` and `check` share, resolved, with the reporter for
+/// the chosen message format.
+fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOptions), Outcome> {
+    let mut reporter = reporter(args.message_format);
+    let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+        return Err(Outcome::BadInput);
+    };
+    let inputs = InputOptions {
+        practice: args.practice,
+        jurisdictions: args.inputs.jurisdictions,
+        templates: args.inputs.templates,
+    };
+    let plan = plan_options(args.states, args.formats, date);
+    Ok((reporter, inputs, args.out, plan))
+}
+
 fn run(cli: Cli) -> Outcome {
     match cli.command {
-        Command::Build(args) => {
-            let mut reporter = reporter(args.message_format);
-            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
-                return Outcome::BadInput;
-            };
-            let opts = BuildOptions {
-                inputs: InputOptions {
-                    practice: args.practice,
-                    jurisdictions: args.inputs.jurisdictions,
-                    templates: args.inputs.templates,
-                },
-                out: args.out,
-                plan: plan_options(args.states, args.formats, date),
-                jobs: args.jobs.map(usize::from),
-            };
-            commands::build::run(&opts, &mut reporter)
-        }
-        Command::Check(args) => {
-            let mut reporter = reporter(args.message_format);
-            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
-                return Outcome::BadInput;
-            };
-            let opts = CheckOptions {
-                inputs: InputOptions {
-                    practice: args.practice,
-                    jurisdictions: args.inputs.jurisdictions,
-                    templates: args.inputs.templates,
-                },
-                out: args.out,
-                plan: plan_options(args.states, args.formats, date),
-            };
-            commands::check::run(&opts, &mut reporter)
-        }
+        Command::Build(args) => match target(args.target) {
+            Ok((mut reporter, inputs, out, plan)) => commands::build::run(
+                &BuildOptions { inputs, out, plan, jobs: args.jobs.map(usize::from) },
+                &mut reporter,
+            ),
+            Err(outcome) => outcome,
+        },
+        Command::Check(args) => match target(args.target) {
+            Ok((mut reporter, inputs, out, plan)) => {
+                commands::check::run(&CheckOptions { inputs, out, plan }, &mut reporter)
+            }
+            Err(outcome) => outcome,
+        },
         Command::Explain(args) => {
             let mut reporter = Reporter::default();
             let opts = ExplainOptions {

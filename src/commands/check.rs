@@ -40,25 +40,10 @@ pub struct Status {
 
 /// Runs `consentgen check`.
 pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
-    let inputs = match crate::load_inputs(&opts.inputs) {
-        Ok(i) => i,
-        Err((sources, diags)) => return reporter.fail(&sources, &diags),
+    let (inputs, plan) = match super::load_and_plan(&opts.inputs, &opts.plan, reporter) {
+        Ok(x) => x,
+        Err(outcome) => return outcome,
     };
-    let plan = match pipeline::plan(&inputs, &opts.plan) {
-        Ok(p) => p,
-        Err(diags) => return reporter.fail(&inputs.sources, &diags),
-    };
-    reporter.report_all(&inputs.sources, &inputs.warnings);
-    reporter.report_all(
-        &inputs.sources,
-        &pipeline::rule_warnings(&inputs, &plan.states, opts.plan.as_of),
-    );
-    reporter.report_all(
-        &inputs.sources,
-        &pipeline::license_warnings(&inputs, &plan.states, opts.plan.as_of),
-    );
-    // Clinicians' forms that cannot be made: reported, and the command exits 1.
-    reporter.report_all(&inputs.sources, &plan.refusals);
 
     let mut lint_errors = 0;
     for d in &plan.documents {

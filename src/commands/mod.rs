@@ -116,3 +116,31 @@ pub fn print_stdout(text: &str) -> Outcome {
         }
     }
 }
+
+/// What `build` and `check` both do first: load and check the inputs, plan
+/// every output, and report the warnings (loading, rules, licences) and the
+/// clinicians' forms that cannot be made. On bad input, the diagnostics are
+/// printed and the outcome to exit with is returned.
+pub fn load_and_plan(
+    inputs: &crate::InputOptions,
+    plan: &crate::pipeline::PlanOptions,
+    reporter: &mut Reporter,
+) -> Result<(crate::Inputs, crate::pipeline::Plan), Outcome> {
+    use crate::pipeline;
+    let loaded =
+        crate::load_inputs(inputs).map_err(|(sources, diags)| reporter.fail(&sources, &diags))?;
+    let planned =
+        pipeline::plan(&loaded, plan).map_err(|diags| reporter.fail(&loaded.sources, &diags))?;
+    reporter.report_all(&loaded.sources, &loaded.warnings);
+    reporter.report_all(
+        &loaded.sources,
+        &pipeline::rule_warnings(&loaded, &planned.states, plan.as_of),
+    );
+    reporter.report_all(
+        &loaded.sources,
+        &pipeline::license_warnings(&loaded, &planned.states, plan.as_of),
+    );
+    // Clinicians' forms that cannot be made: reported; the command exits 1.
+    reporter.report_all(&loaded.sources, &planned.refusals);
+    Ok((loaded, planned))
+}

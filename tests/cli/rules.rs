@@ -5,16 +5,7 @@ use serde_json::Value;
 
 use crate::util::{TestDir, root};
 
-const TOPICS: [&str; 8] = [
-    "child_abuse",
-    "elder_abuse",
-    "duty_to_warn",
-    "minors",
-    "court_orders",
-    "records",
-    "licensing_boards",
-    "telehealth",
-];
+use consentgen::model::TOPICS;
 
 fn codes() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root().join("jurisdictions"))
