@@ -150,8 +150,9 @@ impl<'a, 'e> Writer<'a, 'e> {
                 i = end + 1;
                 continue;
             }
-            // A paragraph that introduces a form block keeps to it across a
-            // page break, so a blank never lands away from its question; not
+            // A paragraph that introduces a form block or a list ("We may:")
+            // keeps to it across a page break, so a blank or a list never
+            // lands away from its lead-in; not
             // when it holds a footnote, which Typst 0.15 can leave on the page
             // a sticky block moved away from.
             let introduces_form = matches!(events[i], Event::Start(Tag::Paragraph))
@@ -159,7 +160,8 @@ impl<'a, 'e> Writer<'a, 'e> {
                     .iter()
                     .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
                     .is_some_and(|end| {
-                        markdown::form_block(&owned, i + end + 1).is_some()
+                        (markdown::form_block(&owned, i + end + 1).is_some()
+                            || matches!(owned.get(i + end + 1), Some(Event::Start(Tag::List(_)))))
                             && !events[i..i + end]
                                 .iter()
                                 .any(|e| matches!(e, Event::FootnoteReference(_)))
