@@ -224,9 +224,6 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The result of a stage that reports problems instead of stopping at the first.
-pub type Diagnostics = Vec<Diagnostic>;
-
 /// Whether any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)

@@ -204,6 +204,8 @@ pub struct Plan {
     /// Clinicians' forms that cannot be made (no valid licence, no licensed
     /// supervisor): errors that make `build` and `check` exit 1.
     pub refusals: Vec<Diagnostic>,
+    /// Warnings about the rules used (see `rule_warnings`), state by state.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The states a build covers, or a diagnostic for an unknown one.
@@ -493,9 +495,11 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let mut documents = Vec::new();
     let mut errors = Vec::new();
     let mut refusals = Vec::new();
+    let mut warnings = Vec::new();
     for state in &states {
         let j: &LoadedJurisdiction = &inputs.jurisdictions[state];
         let resolved = resolve::resolve(&j.rules, opts.as_of);
+        warnings.extend(rule_warnings(j, state, &resolved, opts.as_of));
         let topics = topic_values(&resolved);
         let mut practice = practice.clone();
         // Services not offered in this state drop their text here.
@@ -589,7 +593,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             });
         }
     }
-    Ok(Plan { states, documents, outputs, refusals })
+    Ok(Plan { states, documents, outputs, refusals, warnings })
 }
 
 /// One output of a previous build, as its manifest recorded it.
@@ -1060,24 +1064,26 @@ pub fn license_warnings(inputs: &Inputs, states: &[String], as_of: Date) -> Vec<
     out
 }
 
-/// Warnings about the rules a build uses: unconfirmed values, changes coming
-/// within 60 days, and rule files not reviewed in the last 12 months.
-pub fn rule_warnings(inputs: &Inputs, states: &[String], as_of: Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for s in states {
-        let j = &inputs.jurisdictions[s];
-        out.extend(resolve::warnings(s, &resolve::resolve(&j.rules, as_of), as_of));
-        let reviewed = *j.rules.last_reviewed.get_ref();
-        if as_of.days_since_epoch() - reviewed.days_since_epoch() > 365 {
-            out.push(
-                Diagnostic::warning(
-                    "review-overdue",
-                    format!("{s} rules were last reviewed on {reviewed}, over a year ago"),
-                )
-                .at(j.file, j.rules.last_reviewed.span())
-                .with_hint("check every rule against its source, then update `last_reviewed`"),
-            );
-        }
+/// Warnings about one state's rules as a build uses them: unconfirmed values,
+/// changes coming within 60 days, and a rule file not reviewed in the last
+/// 12 months.
+fn rule_warnings(
+    j: &LoadedJurisdiction,
+    state: &str,
+    resolved: &[Resolved],
+    as_of: Date,
+) -> Vec<Diagnostic> {
+    let mut out = resolve::warnings(state, resolved, as_of);
+    let reviewed = *j.rules.last_reviewed.get_ref();
+    if as_of.days_since_epoch() - reviewed.days_since_epoch() > 365 {
+        out.push(
+            Diagnostic::warning(
+                "review-overdue",
+                format!("{state} rules were last reviewed on {reviewed}, over a year ago"),
+            )
+            .at(j.file, j.rules.last_reviewed.span())
+            .with_hint("check every rule against its source, then update `last_reviewed`"),
+        );
     }
     out
 }

@@ -132,10 +132,7 @@ pub fn load_and_plan(
     let planned =
         pipeline::plan(&loaded, plan).map_err(|diags| reporter.fail(&loaded.sources, &diags))?;
     reporter.report_all(&loaded.sources, &loaded.warnings);
-    reporter.report_all(
-        &loaded.sources,
-        &pipeline::rule_warnings(&loaded, &planned.states, plan.as_of),
-    );
+    reporter.report_all(&loaded.sources, &planned.warnings);
     reporter.report_all(
         &loaded.sources,
         &pipeline::license_warnings(&loaded, &planned.states, plan.as_of),
