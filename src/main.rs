@@ -6,18 +6,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use consentgen::Outcome;
 use consentgen::cli::{
     Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States, TargetArgs,
 };
+use consentgen::commands;
 use consentgen::commands::build::BuildOptions;
 use consentgen::commands::check::CheckOptions;
 use consentgen::commands::diff::DiffOptions;
 use consentgen::commands::explain::{ExplainFormat, ExplainOptions};
 use consentgen::commands::schema::Which;
-use consentgen::commands::{self, MessageFormat, Reporter, StateSelection};
 use consentgen::date::Date;
-use consentgen::pipeline::{Formats, PlanOptions};
-use consentgen::{InputOptions, Outcome};
+use consentgen::options::{Formats, InputOptions, PlanOptions, StateSelection};
+use consentgen::report::{MessageFormat, Reporter};
+use consentgen::rulediff::DiffInputs;
 
 /// The build's date: `--as-of`, else the date of `SOURCE_DATE_EPOCH`, else today.
 fn as_of(flag: Option<Date>) -> Result<Date, String> {
@@ -101,9 +103,12 @@ fn run(cli: Cli) -> Outcome {
         },
         Command::Explain(args) => {
             let mut reporter = Reporter::default();
+            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+                return Outcome::BadInput;
+            };
             let opts = ExplainOptions {
                 state: args.state,
-                as_of: args.as_of.unwrap_or_else(Date::today_utc),
+                as_of: date,
                 format: match args.format {
                     ExplainFormatArg::Text => ExplainFormat::Text,
                     ExplainFormatArg::Json => ExplainFormat::Json,
@@ -121,10 +126,12 @@ fn run(cli: Cli) -> Outcome {
                 return Outcome::BadInput;
             };
             let opts = DiffOptions {
-                old: args.old,
-                new: args.new,
-                practice: args.practice,
-                templates: args.templates,
+                inputs: DiffInputs {
+                    old: args.old,
+                    new: args.new,
+                    practice: args.practice,
+                    templates: args.templates,
+                },
                 as_of: date,
             };
             commands::diff::run(&opts, &mut reporter)

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
@@ -86,9 +86,9 @@ impl Engine {
         meta: &serde_json::Value,
         ident: &str,
         date: Date,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, PdfError> {
         let today = Datetime::from_ymd(date.year(), date.month(), date.day())
-            .ok_or_else(|| format!("{date} is not a date Typst accepts"))?;
+            .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
         let world = DocWorld {
             engine: self,
             body: Source::new(self.body_id, body.to_string()),
@@ -102,32 +102,114 @@ impl Engine {
         // after each one: peak memory of a 51-state build falls from about
         // 220 MB to 85 MB for the same CPU time.
         typst::comemo::evict(1);
-        let document = warned.output.map_err(|errors| describe(&errors))?;
+        let document = warned.output.map_err(|errors| self.problems(&world, &errors))?;
         let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
-            .ok_or_else(|| format!("{date} is not a date Typst accepts"))?;
+            .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!("consentgen {}", env!("CARGO_PKG_VERSION")))),
             timestamp: Some(Timestamp::new_utc(midnight)),
             page_ranges: None,
             standards: PdfStandards::new(&[PdfStandard::Ua_1])
-                .map_err(|e| e.message().to_string())?,
+                .map_err(|e| PdfError::plain(e.message().to_string()))?,
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| describe(&errors))
+        typst_pdf::pdf(&document, &options).map_err(|errors| self.problems(&world, &errors))
+    }
+
+    /// Typst's errors with the place each points at: the page template (a
+    /// byte range of `pdf.typ`), or the document's markup (the text there,
+    /// which came from a template or a value), so no span is lost.
+    fn problems(&self, world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> PdfError {
+        let mut problems: Vec<PdfProblem> = Vec::new();
+        for e in errors {
+            let id = e.span.id();
+            let (place, text) = if id == Some(self.main_id) {
+                (Place::Template, &self.main)
+            } else if id == Some(self.body_id) {
+                (Place::Body, &world.body)
+            } else {
+                (Place::Unknown, &world.body)
+            };
+            let range = match e.span.get() {
+                _ if place == Place::Unknown => None,
+                DiagSpanKind::Number { num, sub_range, .. } => text.range(num, sub_range),
+                DiagSpanKind::Range { range, .. } => Some(range),
+                DiagSpanKind::Detached => None,
+            };
+            let excerpt = range
+                .clone()
+                .filter(|_| place == Place::Body)
+                .and_then(|r| text.text().get(r))
+                .map(|t| t.chars().take(80).collect());
+            let problem = PdfProblem {
+                place,
+                range,
+                excerpt,
+                message: e.message.to_string(),
+                hints: e.hints.iter().map(|h| h.v.to_string()).collect(),
+            };
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+        PdfError { problems }
     }
 }
 
-fn describe(errors: &[SourceDiagnostic]) -> String {
-    errors
-        .iter()
-        .map(|e| {
-            let hints: String = e.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
-            format!("{}{hints}", e.message)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Why a PDF could not be made: Typst's errors, each with its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PdfError {
+    /// The errors, without repeats.
+    pub problems: Vec<PdfProblem>,
+}
+
+/// Which file a Typst error points into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The page template, `pdf.typ`.
+    Template,
+    /// The document's markup, made by the Typst writer.
+    Body,
+    /// Neither (e.g. the PDF export as a whole).
+    Unknown,
+}
+
+/// One Typst error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PdfProblem {
+    /// The file it points into.
+    pub place: Place,
+    /// The byte range there, when Typst gave one.
+    pub range: Option<std::ops::Range<usize>>,
+    /// For an error in the document's markup, the text it points at.
+    pub excerpt: Option<String>,
+    /// Typst's message.
+    pub message: String,
+    /// Typst's hints.
+    pub hints: Vec<String>,
+}
+
+impl PdfError {
+    fn plain(message: String) -> PdfError {
+        PdfError {
+            problems: vec![PdfProblem {
+                place: Place::Unknown,
+                range: None,
+                excerpt: None,
+                message,
+                hints: Vec::new(),
+            }],
+        }
+    }
+}
+
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.problems.iter().map(|p| p.message.clone()).collect();
+        f.write_str(&parts.join("; "))
+    }
 }
 
 struct DocWorld<'a> {
@@ -181,7 +263,7 @@ impl World for DocWorld<'_> {
 mod tests {
     use super::*;
 
-    fn compile(body: &str) -> Result<Vec<u8>, String> {
+    fn compile(body: &str) -> Result<Vec<u8>, PdfError> {
         let engine = Engine::new(MAIN_TEMPLATE);
         let meta = serde_json::json!({
             "title": "t", "practice": "p", "lang": "en", "state": "CA", "state_name": "California",

@@ -7,11 +7,10 @@
 //! `null`, and a version that is unconfirmed as a whole gives `null` for every
 //! value and for its citation, so a document can only state confirmed rules.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::date::Date;
-use crate::diag::Diagnostic;
-use crate::model::{Jurisdiction, RuleVersion, Status, TOPICS, Topic};
+use crate::model::{Jurisdiction, RuleVersion, Status, Topic, TopicInfo, TopicVisitor};
 
 /// Returns the version in effect on `as_of`: the last one (versions are
 /// sorted oldest first) whose `effective` date is on or before `as_of`. A
@@ -77,20 +76,18 @@ fn resolve_topic<V: RuleVersion>(topic: &'static str, t: &Topic<V>, as_of: Date)
     }
 }
 
-/// Every topic of a jurisdiction, resolved for `as_of`, in [`TOPICS`] order.
+/// Every topic of a jurisdiction, resolved for `as_of`, in
+/// [`TOPICS`](crate::model::TOPICS) order.
 pub fn resolve(j: &Jurisdiction, as_of: Date) -> Vec<Resolved> {
-    let all = vec![
-        resolve_topic("child_abuse", &j.child_abuse, as_of),
-        resolve_topic("elder_abuse", &j.elder_abuse, as_of),
-        resolve_topic("duty_to_warn", &j.duty_to_warn, as_of),
-        resolve_topic("minors", &j.minors, as_of),
-        resolve_topic("court_orders", &j.court_orders, as_of),
-        resolve_topic("records", &j.records, as_of),
-        resolve_topic("licensing_boards", &j.licensing_boards, as_of),
-        resolve_topic("telehealth", &j.telehealth, as_of),
-    ];
-    debug_assert!(all.iter().map(|r| r.topic).eq(TOPICS));
-    all
+    struct Resolver(Date, Vec<Resolved>);
+    impl TopicVisitor for Resolver {
+        fn topic<V: RuleVersion>(&mut self, info: &'static TopicInfo, t: &Topic<V>) {
+            self.1.push(resolve_topic(info.name, t, self.0));
+        }
+    }
+    let mut r = Resolver(as_of, Vec::new());
+    j.each_topic(&mut r);
+    r.1
 }
 
 impl Resolved {
@@ -114,8 +111,9 @@ impl Resolved {
             }
         }
         let known = self.confirmed && self.version.is_some();
-        m.insert("citation".into(), if known { json!(self.citation) } else { Value::Null });
-        m.insert("effective".into(), json!(self.effective.map(|d| d.to_string())));
+        let citation = self.citation.clone().filter(|_| known);
+        m.insert("citation".into(), citation.map_or(Value::Null, Value::String));
+        m.insert("effective".into(), self.effective.map_or(Value::Null, |d| d.to_string().into()));
         m.insert("known".into(), Value::Bool(known));
         Value::Object(m)
     }
@@ -140,50 +138,6 @@ impl Resolved {
             Some(other) => other.clone(),
         }
     }
-}
-
-/// Warnings about the rules a build will use: unconfirmed values (left out
-/// of documents), topics with no version in effect, and changes coming soon.
-/// Unconfirmed values are summed up in one warning per state.
-pub fn warnings(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut unconfirmed = Vec::new();
-    for r in resolved {
-        if r.version.is_none() {
-            out.push(
-                Diagnostic::warning(
-                    "no-rule-in-effect",
-                    format!("{code} `{}` has no version in effect on {as_of}", r.topic),
-                )
-                .with_hint("documents say only what is generally true for this topic"),
-            );
-        } else if !r.confirmed {
-            unconfirmed.push(format!("`{}`", r.topic));
-        } else if !r.unconfirmed_fields.is_empty() {
-            unconfirmed.push(format!("`{}` ({})", r.topic, r.unconfirmed_fields.join(", ")));
-        }
-        if let Some(next) = r.next_change
-            && next.days_since_epoch() - as_of.days_since_epoch() <= 60
-        {
-            out.push(
-                Diagnostic::warning(
-                    "rule-changes-soon",
-                    format!("{code} `{}` changes on {next}: rebuild then", r.topic),
-                )
-                .with_hint(format!("or build the new forms now with `--as-of {next}`")),
-            );
-        }
-    }
-    if !unconfirmed.is_empty() {
-        out.push(
-            Diagnostic::warning(
-                "unconfirmed-rule",
-                format!("{code}: unconfirmed, so left out of documents: {}", unconfirmed.join(", ")),
-            )
-            .with_hint(format!("`consentgen explain {code}` shows them; confirm each in its source, then mark it confirmed")),
-        );
-    }
-    out
 }
 
 #[cfg(test)]

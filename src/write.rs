@@ -42,8 +42,6 @@ use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::pipeline::OutputFile;
-
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -53,6 +51,15 @@ const TMP_SUFFIX: &str = ".tmp";
 
 /// A manifest larger than this is not one of ours; it is never read whole.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// One file a build writes: its path under the output folder and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
 
 /// The SHA-256 of bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -249,6 +256,104 @@ fn sync_folder(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Reads an output file of a previous build: `path` under `out`, if it is a
+/// regular file reached without symbolic links (see [`reached_safely`]).
+pub fn read_output(out: &Path, path: &str) -> Option<Vec<u8>> {
+    let rel = safe_relative(path)?;
+    reached_safely(out, rel).ok()?;
+    crate::load::read_bounded(&out.join(rel), MAX_OUTPUT_BYTES).ok()
+}
+
+/// Largest output file read back: far above any PDF or page a build makes.
+const MAX_OUTPUT_BYTES: u64 = 256 << 20;
+
+/// Why a path inside the output folder may not be written or deleted.
+#[derive(Debug)]
+pub enum Unsafe {
+    /// A folder or file on the way is a symbolic link.
+    Link(PathBuf),
+    /// Something on the way that must be a folder is not one.
+    NotAFolder(PathBuf),
+    /// The target exists and is not a regular file.
+    NotAFile(PathBuf),
+}
+
+impl std::fmt::Display for Unsafe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unsafe::Link(p) => write!(f, "`{}` is a symbolic link", p.display()),
+            Unsafe::NotAFolder(p) => write!(f, "`{}` is not a folder", p.display()),
+            Unsafe::NotAFile(p) => write!(f, "`{}` is not a regular file", p.display()),
+        }
+    }
+}
+
+/// Checks that `rel` (a relative path of normal components) under `out`
+/// reaches no symbolic link: every folder on the way that exists is a real
+/// folder, and the target, if it exists, is a regular file. The output
+/// folder is a jail: a build writes and deletes only what this allows.
+pub fn reached_safely(out: &Path, rel: &Path) -> std::result::Result<(), Unsafe> {
+    let mut at = out.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let last = i + 1 == parts.len();
+        match std::fs::symlink_metadata(&at) {
+            Err(_) => return Ok(()), // nothing there yet: it will be made as a real folder or file
+            Ok(m) if m.file_type().is_symlink() => return Err(Unsafe::Link(at)),
+            Ok(m) if !last && !m.is_dir() => return Err(Unsafe::NotAFolder(at)),
+            Ok(m) if last && !m.is_file() => return Err(Unsafe::NotAFile(at)),
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// What [`remove_obsolete`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Files removed.
+    pub removed: usize,
+    /// Files kept because they no longer hold what the manifest recorded.
+    pub edited: Vec<String>,
+}
+
+/// Removes files a previous build wrote that this build no longer makes:
+/// only those `previous` lists (path and SHA-256), only if they are regular
+/// files inside `out` reached without symbolic links, and only if they still
+/// hold the bytes recorded; then the folders this leaves empty.
+pub fn remove_obsolete<'a>(
+    out: &Path,
+    previous: impl IntoIterator<Item = (&'a str, &'a str)>,
+    keep: &[&str],
+) -> Removed {
+    let mut r = Removed::default();
+    for (path, sha256) in previous {
+        let Some(rel) = safe_relative(path) else { continue };
+        if keep.contains(&path) || reached_safely(out, rel).is_err() {
+            continue;
+        }
+        let full = out.join(rel);
+        match crate::load::read_bounded(&full, MAX_OUTPUT_BYTES) {
+            Ok(bytes) if sha256_hex(&bytes) == sha256 => {
+                if std::fs::remove_file(&full).is_ok() {
+                    r.removed += 1;
+                    let mut dir = full.parent();
+                    while let Some(d) = dir.filter(|d| *d != out) {
+                        if std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        dir = d.parent();
+                    }
+                }
+            }
+            Ok(_) => r.edited.push(path.to_string()),
+            Err(_) => {}
+        }
+    }
+    r
+}
+
 /// Whether [`write_atomic`] replaced the file or left it as it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Written {
@@ -294,7 +399,7 @@ mod tests {
     }
 
     fn file(path: &str, bytes: &[u8]) -> OutputFile {
-        OutputFile { path: path.into(), bytes: bytes.to_vec(), meta: json!({}) }
+        OutputFile { path: path.into(), bytes: bytes.to_vec() }
     }
 
     /// A build's files with a manifest listing them, as the build makes it.

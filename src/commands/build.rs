@@ -9,14 +9,14 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
-use crate::diag::Diagnostic;
-use crate::pipeline::{self, OutputFile, PlanOptions, Produced};
-use crate::write::sha256_hex;
-use crate::{InputOptions, Outcome};
-
-use super::{MessageFormat, Reporter};
+use crate::diag::{Diagnostic, Severity, Sources};
+use crate::manifest::{About, Manifest};
+use crate::options::{InputOptions, PlanOptions};
+use crate::plan::grade_1dp;
+use crate::produce::{Produced, produce};
+use crate::report::{BuildSummary, DocumentRecord, Record, Reporter, Summary};
+use crate::write::OutputFile;
+use crate::{Outcome, render};
 
 /// Settings of one build, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -37,125 +37,76 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         Ok(x) => x,
         Err(outcome) => return outcome,
     };
-
-    let previous = pipeline::previous(&opts.out);
-    let produced = match pipeline::produce(&inputs, &plan, &opts.out, previous.as_ref(), opts.jobs)
-    {
+    let sources = &inputs.sources;
+    let previous = Manifest::read(&opts.out);
+    let products = match produce(&inputs, &plan, &opts.out, previous.as_ref(), opts.jobs) {
         Ok(f) => f,
-        Err(diags) => return reporter.fail(&inputs.sources, &diags),
+        Err(diags) => return reporter.fail(sources, &diags),
     };
-    let index = match pipeline::index_page(&inputs, &plan) {
-        Ok(i) => i,
-        Err(d) => return reporter.fail(&inputs.sources, &[d]),
+    let states = plan.index_states(&inputs);
+    let index = match render::index::render(&inputs.templates, &inputs.practice, &states) {
+        Ok(html) => OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
+        Err(d) => return reporter.fail(sources, &[d]),
     };
 
+    let mut summary = BuildSummary::default();
     let max = inputs.practice.readability.max_grade;
     for d in plan.documents.iter().filter(|d| !d.packet) {
-        let grade = d.rendered.score.grade();
-        let name = match &d.clinician {
-            Some(c) => format!("{} {} ({c})", d.state, d.id),
-            None => format!("{} {}", d.state, d.id),
-        };
-        if reporter.format == MessageFormat::Json {
-            reporter.json(json!({
-                "type": "document", "state": d.state, "document": d.id, "clinician": d.clinician,
-                "title": d.rendered.title, "grade": pipeline::grade_1dp(grade),
-                "effective": d.effective.to_string(),
-            }));
-        } else {
-            reporter.status(&format!("{name}: reading grade {grade:.1}"));
-        }
-        for f in pipeline::lint(d, max) {
-            reporter.report(
-                &inputs.sources,
-                &Diagnostic { severity: crate::diag::Severity::Warning, ..f },
+        summary.documents += 1;
+        reporter.emit(
+            sources,
+            Record::Document(DocumentRecord {
+                state: d.state.clone(),
+                document: d.id.clone(),
+                clinician: d.clinician.clone(),
+                title: d.rendered.title.clone(),
+                grade: grade_1dp(d.rendered.score.grade()),
+                effective: d.effective.to_string(),
+            }),
+        );
+        for f in crate::lint::lint(d, max) {
+            summary.lint_problems += 1;
+            reporter.emit(
+                sources,
+                Record::Diagnostic(&Diagnostic { severity: Severity::Warning, ..f }),
             );
         }
     }
 
-    let made = produced.iter().filter(|(_, p)| *p == Produced::Made).count();
-    let mut files: Vec<OutputFile> = produced.into_iter().map(|(f, _)| f).collect();
+    summary.made = products.iter().filter(|p| p.produced == Produced::Made).count();
+    summary.kept = products.len() - summary.made;
+    let index_about = About { format: "html".into(), ..About::default() };
+    let mut entries: Vec<(&OutputFile, About)> =
+        products.iter().map(|p| (&p.file, p.about.clone())).collect();
+    entries.push((&index, index_about));
+    let manifest = Manifest::new(&inputs, opts.plan.as_of, &entries).to_file();
+    let mut files: Vec<OutputFile> = products.into_iter().map(|p| p.file).collect();
     files.push(index);
-    let manifest = pipeline::manifest(&inputs, opts.plan.as_of, &files);
     files.push(manifest);
     let stats = match crate::write::commit(&opts.out, &files) {
         Ok(stats) => stats,
         Err(e) => {
-            reporter.error(&format!("{e:#}"), "check that the output folder is writable");
-            return Outcome::BadInput;
+            return reporter.error(&format!("{e:#}"), "check that the output folder is writable");
         }
     };
-    let removed = remove_obsolete(&opts.out, previous.as_ref(), &files, reporter);
-
-    let summary = format!(
-        "built {} documents for {} into {}: {} made, {} kept; {} files written, {} unchanged{}",
-        plan.documents.iter().filter(|d| !d.packet).count(),
-        plan.states.join(", "),
-        opts.out.display(),
-        made,
-        plan.outputs.len() - made,
-        stats.changed,
-        stats.unchanged,
-        if removed > 0 { format!(", {removed} removed") } else { String::new() }
-    );
-    reporter.status(&summary);
-    reporter.json(json!({
-        "type": "summary", "command": "build", "documents": plan.documents.iter().filter(|d| !d.packet).count(),
-        "made": made, "kept": plan.outputs.len() - made, "written": stats.changed,
-        "unchanged": stats.unchanged, "removed": removed, "refused": plan.refusals.len(),
-    }));
-    if plan.refusals.is_empty() {
-        Outcome::Ok
-    } else {
-        reporter.status(&format!(
-            "refused {} clinician form set{}; see the errors above",
-            plan.refusals.len(),
-            if plan.refusals.len() == 1 { "" } else { "s" }
-        ));
-        Outcome::Problems
+    let keep: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let previous_files =
+        previous.iter().flat_map(|m| &m.outputs).map(|o| (o.path.as_str(), o.sha256.as_str()));
+    let removed = crate::write::remove_obsolete(&opts.out, previous_files, &keep);
+    for path in &removed.edited {
+        let d = Diagnostic::warning(
+            "kept-edited",
+            format!("`{path}` is no longer built, but was edited; left in place"),
+        )
+        .with_hint("delete it yourself if it is not needed");
+        reporter.emit(&Sources::new(), Record::Diagnostic(&d));
     }
-}
-
-/// Removes files the previous build wrote that this build no longer
-/// produces; only those the manifest lists, and only if they still hold
-/// what the manifest recorded (a file someone edited is left, with a warning).
-fn remove_obsolete(
-    out: &std::path::Path,
-    previous: Option<&pipeline::Previous>,
-    files: &[OutputFile],
-    reporter: &mut Reporter,
-) -> usize {
-    let Some(previous) = previous else { return 0 };
-    let mut removed = 0;
-    for (path, recorded) in &previous.outputs {
-        if files.iter().any(|f| &f.path == path) || path.contains("..") || path.starts_with('/') {
-            continue;
-        }
-        let full = out.join(path);
-        match std::fs::read(&full) {
-            Ok(bytes) if sha256_hex(&bytes) == recorded.sha256 => {
-                if std::fs::remove_file(&full).is_ok() {
-                    removed += 1;
-                    // Remove folders the tool made that are now empty.
-                    let mut dir = full.parent();
-                    while let Some(d) = dir.filter(|d| *d != out) {
-                        if std::fs::remove_dir(d).is_err() {
-                            break;
-                        }
-                        dir = d.parent();
-                    }
-                }
-            }
-            Ok(_) => reporter.report(
-                &crate::diag::Sources::new(),
-                &Diagnostic::warning(
-                    "kept-edited",
-                    format!("`{path}` is no longer built, but was edited; left in place"),
-                )
-                .with_hint("delete it yourself if it is not needed"),
-            ),
-            Err(_) => {}
-        }
-    }
-    removed
+    summary.written = stats.changed;
+    summary.unchanged = stats.unchanged;
+    summary.removed = removed.removed;
+    summary.refused = plan.refusals.len();
+    summary.states = plan.states.clone();
+    summary.out = opts.out.display().to_string();
+    reporter.emit(sources, Record::Summary(Summary::Build(summary)));
+    if plan.refusals.is_empty() { Outcome::Ok } else { Outcome::Problems }
 }

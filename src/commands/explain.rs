@@ -1,17 +1,14 @@
 //! `consentgen explain STATE`: a state's rules in effect on a date, in plain
-//! words with citations and review dates, or as JSON for scripts.
+//! words with citations and review dates, or as JSON for scripts (see
+//! [`crate::explain`]).
 
 use std::path::PathBuf;
-
-use serde_json::{Map, Value, json};
 
 use crate::Outcome;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Sources};
-use crate::model::Profession;
-use crate::resolve::{self, Resolved};
-
-use super::Reporter;
+use crate::explain::{json_value, text};
+use crate::report::{Reporter, print_stdout};
 
 /// Text or JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,158 +32,11 @@ pub struct ExplainOptions {
     pub jurisdictions: Option<PathBuf>,
 }
 
-/// Headings and field labels for the text form.
-fn topic_title(topic: &str) -> &'static str {
-    match topic {
-        "child_abuse" => "Child abuse and neglect reporting",
-        "elder_abuse" => "Elder and dependent-adult abuse reporting",
-        "duty_to_warn" => "Duty to warn or protect",
-        "minors" => "Minors' consent to outpatient mental-health care",
-        "court_orders" => "Court orders and the psychotherapist-patient privilege",
-        "records" => "Record retention",
-        "licensing_boards" => "Licensing boards (complaints)",
-        "telehealth" => "Telehealth consent",
-        _ => "Other",
-    }
-}
-
-fn field_label(field: &str) -> &'static str {
-    match field {
-        "universal" => "Every person must report",
-        "reporters" => "Who must report",
-        "report_to" => "Report to",
-        "deadline" => "How fast",
-        "kind" => "Kind",
-        "age" => "Age from",
-        "dependent_adults" => "Covers dependent adults",
-        "trigger" => "Applies when a client",
-        "discharge" => "How the duty is met",
-        "professions" => "By profession",
-        "consent_age" => "Minor may consent alone from age",
-        "conditions" => "Conditions",
-        "parent_access" => "Parents' access",
-        "privilege" => "Privilege",
-        "exceptions" => "A court can require disclosure when",
-        "years" => "Years (adult records)",
-        "retention" => "Kept for",
-        "consent_required" => "Telehealth-specific consent required",
-        "requirement" => "Requirement",
-        _ => "Value",
-    }
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::Null => "none set".into(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
-        Value::Object(_) => value.to_string(),
-    }
-}
-
-/// Writes the text form of one state's rules.
-pub fn text(
-    code: &str,
-    name: &str,
-    last_reviewed: Date,
-    as_of: Date,
-    resolved: &[Resolved],
-) -> String {
-    let mut out = format!(
-        "{name} ({code}): rules in effect on {as_of}\nThis file was last reviewed on {last_reviewed}.\n"
-    );
-    for r in resolved {
-        out.push_str(&format!("\n{}\n", topic_title(r.topic)));
-        let Some(Value::Object(v)) = &r.version else {
-            out.push_str("  No rule in effect on this date.\n");
-            continue;
-        };
-        for field in r.fields {
-            if *field == "boards" {
-                for b in v.get("boards").and_then(Value::as_array).into_iter().flatten() {
-                    let prof = Profession::ALL
-                        .iter()
-                        .find(|p| b.get("profession").and_then(Value::as_str) == Some(p.key()))
-                        .map_or("unknown", |p| p.plain());
-                    out.push_str(&format!(
-                        "  {}: {}, {}{}\n    Citation: {}{}\n",
-                        capitalize(prof),
-                        plain(&b["name"]),
-                        plain(&b["website"]),
-                        b.get("phone")
-                            .filter(|p| !p.is_null())
-                            .map(|p| format!(", {}", plain(p)))
-                            .unwrap_or_default(),
-                        plain(&b["citation"]),
-                        if b.get("status").and_then(Value::as_str) == Some("confirmed") {
-                            ""
-                        } else {
-                            " (unconfirmed)"
-                        },
-                    ));
-                }
-                continue;
-            }
-            let value = v.get(*field).unwrap_or(&Value::Null);
-            if value.is_null() || value.as_array().is_some_and(|a| a.is_empty()) {
-                continue;
-            }
-            let flag = if r.unconfirmed_fields.iter().any(|f| f == field) && r.confirmed {
-                " (unconfirmed)"
-            } else {
-                ""
-            };
-            out.push_str(&format!("  {}: {}{flag}\n", field_label(field), plain(value)));
-        }
-        out.push_str(&format!("  Citation: {}\n", plain(&v["citation"])));
-        out.push_str(&format!("  Source: {}\n", plain(&v["source"])));
-        out.push_str(&format!(
-            "  In effect since: {}\n",
-            r.effective.map_or("not recorded".to_string(), |d| d.to_string())
-        ));
-        out.push_str(&format!(
-            "  Status: {}\n",
-            if r.confirmed { "confirmed" } else { "UNCONFIRMED (documents leave this rule out)" }
-        ));
-        if let Some(next) = r.next_change {
-            out.push_str(&format!("  Changes on: {next}\n"));
-        }
-    }
-    out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-/// The JSON form: one object keyed by topic, each the version in effect.
-pub fn json_value(
-    code: &str,
-    name: &str,
-    last_reviewed: Date,
-    as_of: Date,
-    resolved: &[Resolved],
-) -> Value {
-    let mut m = Map::new();
-    m.insert("code".into(), json!(code));
-    m.insert("name".into(), json!(name));
-    m.insert("as_of".into(), json!(as_of.to_string()));
-    m.insert("last_reviewed".into(), json!(last_reviewed.to_string()));
-    for r in resolved {
-        m.insert(r.topic.into(), r.explain_value());
-    }
-    Value::Object(m)
-}
-
 /// Runs `consentgen explain`.
 pub fn run(opts: &ExplainOptions, reporter: &mut Reporter) -> Outcome {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
-    let (jurisdictions, _) = crate::load_jurisdictions(
+    let (jurisdictions, _) = crate::load::load_jurisdictions(
         &mut sources,
         opts.jurisdictions.as_deref(),
         Date::today_utc(),
@@ -204,22 +54,16 @@ pub fn run(opts: &ExplainOptions, reporter: &mut Reporter) -> Outcome {
         return reporter.fail(&sources, &diags);
     };
     let rules = &j.rules;
-    let resolved = resolve::resolve(rules, opts.as_of);
-    let last_reviewed = *rules.last_reviewed.get_ref();
+    let resolved = crate::resolve::resolve(rules, opts.as_of);
+    let reviewed = *rules.last_reviewed.get_ref();
     let out = match opts.format {
-        ExplainFormat::Text => text(&code, &rules.name, last_reviewed, opts.as_of, &resolved),
+        ExplainFormat::Text => text(&code, &rules.name, reviewed, opts.as_of, &resolved),
         ExplainFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&json_value(
-                &code,
-                &rules.name,
-                last_reviewed,
-                opts.as_of,
-                &resolved,
-            ))
-            .expect("JSON values serialize");
+            let value = json_value(&code, &rules.name, reviewed, opts.as_of, &resolved);
+            let mut s = serde_json::to_string_pretty(&value).expect("JSON values serialize");
             s.push('\n');
             s
         }
     };
-    super::print_stdout(&out)
+    print_stdout(&out)
 }

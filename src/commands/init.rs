@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::Outcome;
 use crate::write::write_atomic;
 
-use super::Reporter;
+use crate::report::Reporter;
 
 /// Runs `consentgen init`.
 pub fn run(dir: &Path, reporter: &mut Reporter) -> Outcome {

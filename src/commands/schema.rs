@@ -5,7 +5,7 @@
 use crate::Outcome;
 use crate::model::{Jurisdiction, Practice};
 
-use super::print_stdout;
+use crate::report::print_stdout;
 
 /// Which schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,49 @@
 //! Lint: what a document must be before a client signs it. Plain enough
-//! ([`readability`]) and complete ([`required`]).
+//! ([`readability`]) and complete ([`required`]), as diagnostics: errors for
+//! `check`, warnings for `build`.
 
 pub mod readability;
 pub mod required;
+
+use crate::diag::Diagnostic;
+use crate::plan::Document;
+
+/// What the plain-language bar and the required elements say of a document.
+pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if d.packet {
+        return out; // its documents are linted one by one
+    }
+    let name = d.name();
+    let grade = d.rendered.score.grade();
+    if grade > max_grade {
+        let hardest: Vec<String> = d
+            .rendered
+            .score
+            .hardest()
+            .into_iter()
+            .take(3)
+            .map(|s| format!("\"{}\" ({:.1})", s.title, s.counts.grade().unwrap_or(0.0)))
+            .collect();
+        out.push(
+            Diagnostic::error(
+                "reading-grade",
+                format!("{name}: reading grade {grade:.1} is above {max_grade:.1}"),
+            )
+            .with_hint(format!("hardest sections: {}", hardest.join(", ")))
+            .with_hint(
+                "use shorter sentences and everyday words; `[readability] max_grade` sets the bar",
+            ),
+        );
+    }
+    for m in &d.missing {
+        out.push(
+            Diagnostic::error(
+                "missing-element",
+                format!("{} {}: lacks {} (`{}`)", d.state, d.id, m.what, m.id),
+            )
+            .with_hint("the template must contain it; see templates/requirements.toml"),
+        );
+    }
+    out
+}

@@ -50,6 +50,9 @@ pub struct Missing {
     pub what: String,
 }
 
+/// The service names an element's `service` may give.
+pub const SERVICES: &[&str] = &["telehealth", "minors", "couples", "in_person"];
+
 fn offers(services: &Services, name: &str) -> bool {
     match name {
         "telehealth" => services.telehealth,

@@ -3,8 +3,11 @@
 //!
 //! One Markdown text feeds both writers, so every sentence is written once.
 
+pub mod context;
 pub mod html;
+pub mod index;
 pub mod markdown;
+pub mod packet;
 pub mod templates;
 pub mod typst;
 

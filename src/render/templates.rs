@@ -3,16 +3,15 @@
 //!
 //! Two Tera instances, because the escape function belongs to an instance:
 //! document templates (`*.md`) escape every value for Markdown, so data can
-//! never become markup; HTML templates use Tera's HTML escaper. Bundled
-//! templates come first; a file of the same name in `--templates DIR`, then in
-//! the practice's own `templates/` folder, replaces it, file by file.
+//! never become markup; HTML templates use Tera's HTML escaper. Which files
+//! are used (bundled, then overrides, file by file) is decided in
+//! `load::templates`; this module only parses and renders them.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use crate::diag::{Diagnostic, FileId, Sources};
+use crate::diag::{Diagnostic, FileId};
 use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.
@@ -52,54 +51,13 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the bundled templates, then each override folder in order.
-    pub fn load(
-        sources: &mut Sources,
-        override_dirs: &[PathBuf],
+    /// Parses every template file: `*.md` into the Markdown engine, `*.html`
+    /// into the HTML engine; `pdf.typ` is kept as text for the PDF stage.
+    pub fn new(
+        files: BTreeMap<String, TemplateFile>,
+        requirements: crate::lint::required::Requirements,
     ) -> Result<Templates, Vec<Diagnostic>> {
-        let mut files: BTreeMap<String, TemplateFile> = BTreeMap::new();
-        for (name, text) in crate::bundle::TEMPLATES {
-            let origin = format!("<bundled>/templates/{name}");
-            let file = sources.add(origin.clone(), *text);
-            files.insert(
-                name.to_string(),
-                TemplateFile { name: name.to_string(), origin, text: text.to_string(), file },
-            );
-        }
         let mut diags = Vec::new();
-        for dir in override_dirs {
-            match read_dir_sorted(dir) {
-                Ok(paths) => {
-                    for path in paths {
-                        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                            continue;
-                        };
-                        if !(name.ends_with(".md")
-                            || name.ends_with(".html")
-                            || name.ends_with(".typ"))
-                        {
-                            continue;
-                        }
-                        match crate::read_input(&path) {
-                            Ok(text) => {
-                                let origin = path.display().to_string();
-                                let file = sources.add(origin.clone(), text.clone());
-                                files.insert(
-                                    name.to_string(),
-                                    TemplateFile { name: name.to_string(), origin, text, file },
-                                );
-                            }
-                            Err(d) => diags.push(d),
-                        }
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-
         let mut md = Tera::new();
         md.autoescape_on([".md"]);
         md.set_escape_fn(markdown::escape);
@@ -121,10 +79,6 @@ impl Templates {
             return Err(diags);
         }
         let pdf_main = files.get("pdf.typ").map(|f| f.text.clone()).unwrap_or_default();
-        let requirements = match files.get("requirements.toml") {
-            Some(f) => crate::load::parse_toml(sources, f.file).map_err(|d| vec![d])?,
-            None => Default::default(),
-        };
         Ok(Templates { markdown: md, html, pdf_main, requirements, files })
     }
 
@@ -286,26 +240,4 @@ fn tera_error(e: &tera::Error, file: FileId, origin: &str) -> Diagnostic {
         }
         _ => Diagnostic::error("template", format!("in `{origin}`: {e}")),
     }
-}
-
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read the folder `{}`: {e}", dir.display()))
-            .with_hint("check the path given to `--templates` or `--jurisdictions`")
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
-    Ok(paths)
-}
-
-/// Reads the `.toml` files of a folder, sorted by name.
-pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    Ok(read_dir_sorted(dir)?
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect())
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::util::{TestDir, root};
 
-use consentgen::model::TOPICS;
+use consentgen::model::topic_names;
 
 fn codes() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root().join("jurisdictions"))
@@ -35,7 +35,7 @@ fn every_file_loads_and_covers_every_topic_with_citations_and_sources() {
         let j: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(j["code"], code.as_str());
         assert!(j["last_reviewed"].as_str().is_some_and(|d| d <= "2026-11-23"), "{code}");
-        for topic in TOPICS {
+        for topic in topic_names() {
             let v = &j[topic];
             assert!(v.is_object(), "{code} has no {topic} version in effect");
             for key in ["citation", "source"] {

@@ -1,0 +1,157 @@
+//! Checks the practice file beyond its types: states, documents and
+//! clinicians that exist, ids that make folder names, supervisors that are
+//! clinicians of the practice.
+
+use toml::Spanned;
+
+use super::{closest, parse_toml};
+use crate::diag::{Diagnostic, FileId, Sources};
+use crate::model::Practice;
+
+/// Loads and checks the practice file against the known states and documents.
+pub fn practice(
+    sources: &Sources,
+    file: FileId,
+    known_states: &[&str],
+    known_documents: &[&str],
+) -> Result<Practice, Vec<Diagnostic>> {
+    let mut p: Practice = parse_toml(sources, file).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    if p.name.get_ref().trim().is_empty() {
+        diags.push(
+            Diagnostic::error("empty-name", "the practice name is empty")
+                .at(file, p.name.span())
+                .with_hint("set `name = \"...\"` to the name clients know the practice by"),
+        );
+    }
+    if p.states.is_empty() {
+        diags.push(
+            Diagnostic::error("no-states", "the practice lists no states")
+                .with_hint("set `states = [\"CA\"]` to the states where clients are seen"),
+        );
+    }
+    check_list(&mut diags, file, "state", &p.states, known_states);
+    check_list(&mut diags, file, "document", &p.documents, known_documents);
+    check_list(&mut diags, file, "document", &p.per_clinician, known_documents);
+    if let Some(states) = &p.services.telehealth_states {
+        check_list(&mut diags, file, "state", states, known_states);
+    }
+    for l in &p.locations {
+        check_list(&mut diags, file, "state", std::slice::from_ref(&l.state), known_states);
+    }
+    check_clinicians(&mut diags, file, &p, known_states);
+    if !(1.0..=20.0).contains(&p.readability.max_grade) {
+        diags.push(
+            Diagnostic::error("invalid-value", "`readability.max_grade` must be between 1 and 20")
+                .with_hint("the default is 8.0"),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // The order a practice lists its states and documents in means nothing:
+    // states go by code and documents in packet order, so that reordering
+    // the lists changes no byte of any output.
+    p.states.sort_by(|a, b| a.get_ref().cmp(b.get_ref()));
+    let rank = |d: &Spanned<String>| known_documents.iter().position(|k| k == d.get_ref());
+    p.documents.sort_by_key(rank);
+    Ok(p)
+}
+
+fn check_clinicians(
+    diags: &mut Vec<Diagnostic>,
+    file: FileId,
+    p: &Practice,
+    known_states: &[&str],
+) {
+    let ids: Vec<&str> = p.clinicians.iter().map(|c| c.id.get_ref().as_str()).collect();
+    for (i, c) in p.clinicians.iter().enumerate() {
+        let id = c.id.get_ref();
+        if id.is_empty()
+            || !id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    format!("clinician id `{id}` is not a simple name"),
+                )
+                .at(file, c.id.span())
+                .with_hint("use letters, digits, `-` and `_` only; it becomes a folder name"),
+            );
+        }
+        if ids[..i].contains(&id.as_str()) {
+            diags.push(
+                Diagnostic::error("duplicate", format!("clinician id `{id}` is used twice"))
+                    .at(file, c.id.span())
+                    .with_hint("give each clinician their own id"),
+            );
+        }
+        match (&c.supervisor, c.associate) {
+            (None, true) => diags.push(
+                Diagnostic::error(
+                    "missing-supervisor",
+                    format!("associate `{id}` names no supervisor"),
+                )
+                .at(file, c.id.span())
+                .with_hint(
+                    "add `supervisor = \"<id>\"`: the licensed clinician who supervises them",
+                ),
+            ),
+            (Some(s), _) if !ids.contains(&s.get_ref().as_str()) || s.get_ref() == id => {
+                let mut d = Diagnostic::error(
+                    "unknown-supervisor",
+                    format!(
+                        "supervisor `{}` of `{id}` is not another clinician of the practice",
+                        s.get_ref()
+                    ),
+                )
+                .at(file, s.span())
+                .with_label("no clinician has this id");
+                if let Some(best) = closest(s.get_ref(), &ids) {
+                    d = d.with_hint(format!("did you mean `{best}`?"));
+                }
+                diags.push(d.with_hint(format!("clinician ids: {}", ids.join(", "))));
+            }
+            _ => {}
+        }
+        let states: Vec<Spanned<String>> = c.licenses.iter().map(|l| l.state.clone()).collect();
+        check_list(diags, file, "state", &states, known_states);
+    }
+}
+
+fn check_list(
+    diags: &mut Vec<Diagnostic>,
+    file: FileId,
+    what: &str,
+    items: &[Spanned<String>],
+    known: &[&str],
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for item in items {
+        let value = item.get_ref().as_str();
+        if !known.contains(&value) {
+            let mut d = Diagnostic::error(
+                if what == "state" { "unknown-state" } else { "unknown-document" },
+                format!("unknown {what} `{value}`"),
+            )
+            .at(file, item.span())
+            .with_label(format!("not a known {what}"));
+            if let Some(best) = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(value))
+                .copied()
+                .or_else(|| closest(value, known))
+            {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            }
+            diags.push(d.with_hint(format!("known: {}", known.join(", "))));
+        } else if seen.contains(&value) {
+            diags.push(
+                Diagnostic::error("duplicate", format!("`{value}` is listed twice"))
+                    .at(file, item.span())
+                    .with_hint("list each once"),
+            );
+        }
+        seen.push(value);
+    }
+}

@@ -1,0 +1,224 @@
+//! The manifest: `out/manifest.json`, what a build wrote and what from.
+//!
+//! It lists the tool, the date whose rules were used, every input with its
+//! SHA-256, and every output with its SHA-256, its key (see [`crate::plan`]),
+//! the templates and rule versions it used. `build` reads the previous one to
+//! keep outputs whose key has not changed; `check` reads it to say which
+//! files are stale and why. `complete` is managed by [`crate::write`]: a
+//! reader must not trust the hashes of a manifest that says `false`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::load::Inputs;
+use crate::write::{MANIFEST, OutputFile, sha256_hex};
+
+/// The tool's name and version, part of every key.
+pub fn tool_version() -> String {
+    format!("consentgen {} (build {})", env!("CARGO_PKG_VERSION"), &build_id()[..12])
+}
+
+/// A hash of the program's source (see `build.rs`): two binaries with the
+/// same id make the same bytes from the same inputs.
+pub fn build_id() -> &'static str {
+    env!("CONSENTGEN_SOURCE_ID")
+}
+
+/// `out/manifest.json`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The program that wrote it.
+    #[serde(default)]
+    pub tool: Tool,
+    /// The date whose rules the build used.
+    #[serde(default)]
+    pub as_of: String,
+    /// Whether the build that wrote it finished (see [`crate::write`]).
+    #[serde(default = "yes")]
+    pub complete: bool,
+    /// The topic names of the rule files, in order.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Every input file with its SHA-256.
+    #[serde(default)]
+    pub inputs: Vec<Input>,
+    /// Every output file, sorted by path.
+    #[serde(default)]
+    pub outputs: Vec<Output>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The program that wrote a manifest.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Tool {
+    /// `consentgen`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its source id ([`build_id`]).
+    pub build: String,
+}
+
+/// One input file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Input {
+    /// Its path, or `<bundled>/…` for files inside the binary.
+    pub path: String,
+    /// `practice`, `jurisdiction` or `template`.
+    pub kind: String,
+    /// For a jurisdiction file, its state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// SHA-256 of its text.
+    pub sha256: String,
+}
+
+/// One output file.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Output {
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// SHA-256 of the file written.
+    pub sha256: String,
+    /// What it records beyond path and hash.
+    #[serde(flatten)]
+    pub about: About,
+}
+
+/// What the manifest records of an output beyond its path and hash.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct About {
+    /// USPS code (documents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Document id (documents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// The clinician a clinician's form names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician: Option<String>,
+    /// `html` or `pdf`.
+    #[serde(default)]
+    pub format: String,
+    /// Language folder (documents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Effective date printed on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    /// Its reading grade, to one decimal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<f64>,
+    /// The key it was made with (see [`crate::plan`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    /// Templates its bytes depend on, with their SHA-256.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, String>,
+    /// The rule versions it used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleUse>,
+}
+
+/// One rule version a document uses, as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleUse {
+    /// USPS code.
+    pub state: String,
+    /// Topic name.
+    pub topic: String,
+    /// The version's effective date.
+    pub effective: Option<String>,
+    /// Its citation.
+    pub citation: Option<String>,
+    /// confirmed or unconfirmed.
+    pub status: String,
+    /// SHA-256 of what the template saw of it.
+    pub value_sha256: String,
+}
+
+impl Manifest {
+    /// Reads `out/manifest.json`, if there is one that parses.
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let bytes = crate::load::read_bounded(&out.join(MANIFEST), 64 << 20).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// The manifest of a build: the tool, the date, every input and every
+    /// output (`files`, each with what [`About`] it), sorted by path.
+    pub fn new(inputs: &Inputs, as_of: Date, files: &[(&OutputFile, About)]) -> Manifest {
+        let text_sha = |id| sha256_hex(inputs.sources.text(id).as_bytes());
+        let mut input_list = vec![Input {
+            path: inputs.sources.name(inputs.practice_file).to_string(),
+            kind: "practice".into(),
+            state: None,
+            sha256: text_sha(inputs.practice_file),
+        }];
+        for (code, j) in &inputs.jurisdictions {
+            input_list.push(Input {
+                path: inputs.sources.name(j.file).to_string(),
+                kind: "jurisdiction".into(),
+                state: Some(code.clone()),
+                sha256: text_sha(j.file),
+            });
+        }
+        for t in inputs.templates.files.values() {
+            input_list.push(Input {
+                path: t.origin.clone(),
+                kind: "template".into(),
+                state: None,
+                sha256: sha256_hex(t.text.as_bytes()),
+            });
+        }
+        let mut outputs: Vec<Output> = files
+            .iter()
+            .map(|(f, about)| Output {
+                path: f.path.clone(),
+                sha256: sha256_hex(&f.bytes),
+                about: about.clone(),
+            })
+            .collect();
+        outputs.sort_by(|a, b| a.path.cmp(&b.path));
+        Manifest {
+            tool: Tool {
+                name: "consentgen".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                build: build_id().into(),
+            },
+            as_of: as_of.to_string(),
+            complete: true,
+            topics: crate::model::topic_names().map(String::from).collect(),
+            inputs: input_list,
+            outputs,
+        }
+    }
+
+    /// The manifest as a file to write.
+    pub fn to_file(&self) -> OutputFile {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("the manifest serializes");
+        bytes.push(b'\n');
+        OutputFile { path: MANIFEST.into(), bytes }
+    }
+
+    /// The tool that wrote it, as [`tool_version`] writes it.
+    pub fn tool_label(&self) -> String {
+        let build: String = self.tool.build.chars().take(12).collect();
+        format!("consentgen {} (build {build})", self.tool.version)
+    }
+
+    /// The SHA-256 of the practice file it was built from.
+    pub fn practice_sha256(&self) -> &str {
+        self.inputs.iter().find(|i| i.kind == "practice").map_or("", |i| i.sha256.as_str())
+    }
+
+    /// Outputs by path.
+    pub fn output(&self, path: &str) -> Option<&Output> {
+        self.outputs.iter().find(|o| o.path == path)
+    }
+}

@@ -1,0 +1,13 @@
+//! The model: plain data read from the input files, with the byte spans that
+//! diagnostics point at. No I/O here.
+//!
+//! A [`Jurisdiction`] holds one table per topic, each a list of dated
+//! versions; every version carries its citation, source and status beside its
+//! value (see `jurisdictions/README.md`). A [`Practice`] describes the practice
+//! that the documents are for.
+
+mod practice;
+mod rules;
+
+pub use practice::*;
+pub use rules::*;

@@ -1,0 +1,48 @@
+//! Options: what a command was asked to do, in the program's own terms (the
+//! command line's shapes are in `cli`; `main` turns one into the other).
+
+use std::path::PathBuf;
+
+use crate::date::Date;
+
+/// Where the inputs of a build come from.
+#[derive(Clone, Debug, Default)]
+pub struct InputOptions {
+    /// The practice file; `None` for the bundled example.
+    pub practice: Option<PathBuf>,
+    /// A folder of jurisdiction files replacing the bundled ones.
+    pub jurisdictions: Option<PathBuf>,
+    /// A folder of templates overriding bundled ones, file by file.
+    pub templates: Option<PathBuf>,
+}
+
+/// Which states a command covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateSelection {
+    /// The practice's own `states`.
+    Practice,
+    /// Every jurisdiction file.
+    All,
+    /// These codes.
+    List(Vec<String>),
+}
+
+/// The output formats of a build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Formats {
+    /// Write `.html` files.
+    pub html: bool,
+    /// Write `.pdf` files.
+    pub pdf: bool,
+}
+
+/// What to plan: which states, which formats, and the date whose rules apply.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// Which states.
+    pub states: StateSelection,
+    /// Which formats.
+    pub formats: Formats,
+    /// The date whose rules apply.
+    pub as_of: Date,
+}

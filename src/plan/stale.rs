@@ -1,0 +1,151 @@
+//! Whether each planned output is current: kept as it is when its key and
+//! its file match the previous manifest ([`reusable`]), and otherwise stale,
+//! missing, edited or extra, with the reasons ([`statuses`], [`reasons`]).
+
+use std::path::Path;
+
+use super::{Plan, Planned};
+use crate::load::Inputs;
+use crate::manifest::{Manifest, Output, RuleUse, tool_version};
+use crate::options::StateSelection;
+use crate::report::{OutputRecord, OutputStatus};
+use crate::write::sha256_hex;
+
+/// Whether an existing file can be kept as it is: the manifest recorded the
+/// same key, and the file still holds the bytes the manifest recorded.
+/// Returns the bytes when it can (read once, so a file changing meanwhile
+/// cannot make the answer and the bytes disagree).
+pub fn reusable(out: &Path, previous: Option<&Manifest>, p: &Planned) -> Option<Vec<u8>> {
+    let r = previous.filter(|m| m.complete)?.output(&p.path)?;
+    if r.about.key != p.key {
+        return None;
+    }
+    let bytes = crate::write::read_output(out, &p.path)?;
+    (sha256_hex(&bytes) == r.sha256).then_some(bytes)
+}
+
+/// Why an output is stale: what changed between the recorded build and now.
+pub fn reasons(
+    inputs: &Inputs,
+    previous: &Manifest,
+    recorded: &Output,
+    plan: &Plan,
+    p: &Planned,
+) -> Vec<String> {
+    let d = &plan.documents[p.doc];
+    let mut out = Vec::new();
+    let (tool, was) = (tool_version(), previous.tool_label());
+    if was != tool {
+        out.push(format!("the tool changed ({was} → {tool})"));
+    }
+    let recorded_rules = &recorded.about.rules;
+    for new in &d.rules {
+        match recorded_rules.iter().find(|o| o.state == new.state && o.topic == new.topic) {
+            Some(old) if old == new => {}
+            Some(old) => out.push(rule_change(old, new)),
+            None => out.push(format!("{} `{}` is now used", new.state, new.topic)),
+        }
+    }
+    for old in recorded_rules {
+        if !d.rules.iter().any(|n| n.state == old.state && n.topic == old.topic) {
+            out.push(format!("{} `{}` is no longer used", old.state, old.topic));
+        }
+    }
+    for (name, sha) in &p.templates {
+        if recorded.about.templates.get(name) != Some(sha) {
+            out.push(format!("template `{name}` changed"));
+        }
+    }
+    let practice_sha = sha256_hex(inputs.sources.text(inputs.practice_file).as_bytes());
+    if previous.practice_sha256() != practice_sha {
+        out.push(format!(
+            "the practice file `{}` changed",
+            inputs.sources.name(inputs.practice_file)
+        ));
+    }
+    if recorded.about.effective.as_deref() != Some(d.effective.to_string().as_str()) {
+        out.push(format!("its effective date is now {}", d.effective));
+    }
+    if out.is_empty() {
+        out.push("its inputs changed".into());
+    }
+    out
+}
+
+fn rule_change(old: &RuleUse, new: &RuleUse) -> String {
+    let mut what = format!("{} `{}` changed", new.state, new.topic);
+    if old.effective != new.effective {
+        what.push_str(&format!(
+            ": version effective {} replaces {}",
+            new.effective.as_deref().unwrap_or("(undated)"),
+            old.effective.as_deref().unwrap_or("(undated)")
+        ));
+    } else if old.citation != new.citation {
+        what.push_str(": new citation");
+    } else if old.status != new.status {
+        what.push_str(&format!(": now {}", new.status));
+    } else {
+        what.push_str(": new value");
+    }
+    if let Some(c) = &new.citation {
+        what.push_str(&format!(" ({c})"));
+    }
+    what
+}
+
+/// Every output of `plan` that is not current in `out`, and every file the
+/// last build wrote there that a build now would not (only within the
+/// states `selection` covers, and never files the manifest does not list).
+pub fn statuses(
+    inputs: &Inputs,
+    plan: &Plan,
+    out: &Path,
+    previous: Option<&Manifest>,
+    selection: &StateSelection,
+) -> Vec<OutputRecord> {
+    let mut statuses = Vec::new();
+    let mut push = |path: &str, status, reasons: Vec<String>| {
+        statuses.push(OutputRecord { path: path.to_string(), status, reasons });
+    };
+    for p in &plan.outputs {
+        let on_disk = crate::write::read_output(out, &p.path);
+        let recorded = previous.and_then(|m| m.output(&p.path));
+        match (&on_disk, recorded, previous) {
+            (None, _, _) => push(&p.path, OutputStatus::Missing, vec!["not built yet".into()]),
+            (Some(_), None, _) => {
+                push(&p.path, OutputStatus::Stale, vec!["the manifest does not list it".into()])
+            }
+            (Some(_), Some(_), Some(m)) if !m.complete => {
+                push(&p.path, OutputStatus::Stale, vec!["the last build was interrupted".into()])
+            }
+            (Some(bytes), Some(r), _) if sha256_hex(bytes) != r.sha256 => push(
+                &p.path,
+                OutputStatus::Edited,
+                vec!["it differs from what the last build wrote".into()],
+            ),
+            (Some(_), Some(r), Some(m)) if r.about.key != p.key => {
+                push(&p.path, OutputStatus::Stale, reasons(inputs, m, r, plan, p))
+            }
+            _ => {}
+        }
+    }
+    if let Some(m) = previous {
+        let in_scope = |path: &str| match selection {
+            StateSelection::Practice | StateSelection::All => true,
+            StateSelection::List(l) => l.iter().any(|s| path.starts_with(&format!("{s}/"))),
+        };
+        for o in &m.outputs {
+            let path = o.path.as_str();
+            if path == "index.html"
+                || !in_scope(path)
+                || plan.outputs.iter().any(|p| p.path == path)
+            {
+                continue;
+            }
+            if crate::write::read_output(out, path).is_some() {
+                push(path, OutputStatus::Extra, vec!["a build would no longer write it".into()]);
+            }
+        }
+    }
+    statuses
+}

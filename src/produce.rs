@@ -1,0 +1,172 @@
+//! Produce: the expensive part of a build. Each planned output is either kept
+//! (its key and file match the previous manifest) or made: an HTML page from
+//! the page shell, or a PDF from the embedded Typst compiler, on every core.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::load::Inputs;
+use crate::manifest::{About, Manifest};
+use crate::pdf::Engine;
+use crate::plan::{Format, Plan, Planned, reusable};
+use crate::write::OutputFile;
+
+/// What producing an output did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Produced {
+    /// Made anew.
+    Made,
+    /// Kept from the previous build.
+    Reused,
+}
+
+/// One output, produced: its file, what the manifest records of it, and
+/// whether it was made or kept.
+#[derive(Clone, Debug)]
+pub struct Product {
+    /// The file.
+    pub file: OutputFile,
+    /// Its manifest entry beyond path and hash.
+    pub about: About,
+    /// Made or kept.
+    pub produced: Produced,
+}
+
+/// Makes (or reuses) every planned output's bytes, `workers` at a time.
+pub fn produce(
+    inputs: &Inputs,
+    plan: &Plan,
+    out: &Path,
+    previous: Option<&Manifest>,
+    workers: Option<usize>,
+) -> Result<Vec<Product>, Vec<Diagnostic>> {
+    let needs_pdf = plan
+        .outputs
+        .iter()
+        .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
+    let engine = needs_pdf.then(|| Engine::new(&inputs.templates.pdf_main));
+    let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
+    let make = |p: &Planned| -> Result<Product, Diagnostic> {
+        let about = plan.about(p);
+        if let Some(bytes) = reusable(out, previous, p) {
+            let file = OutputFile { path: p.path.clone(), bytes };
+            return Ok(Product { file, about, produced: Produced::Reused });
+        }
+        let bytes = match p.format {
+            Format::Html => page(inputs, plan, p)?.into_bytes(),
+            Format::Pdf => {
+                let d = &plan.documents[p.doc];
+                let Some(engine) = engine.as_ref() else {
+                    unreachable!("an engine is made whenever a PDF is not reusable")
+                };
+                let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
+                engine
+                    .compile(&d.rendered.typst, &d.meta.to_json(), &ident, d.effective)
+                    .map_err(|e| pdf_diagnostic(inputs, &d.name(), e))?
+            }
+        };
+        let file = OutputFile { path: p.path.clone(), bytes };
+        Ok(Product { file, about, produced: Produced::Made })
+    };
+    let results = run_parallel(&plan.outputs, workers, |p| {
+        let r = make(p);
+        progress.inc();
+        r
+    });
+    progress.finish();
+    let mut files = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            // One PDF problem (a template error) shows in every document: say it once.
+            Err(e) if errors.iter().any(|x| x.message == e.message) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+/// The diagnostic for a PDF that could not be made: at the line of
+/// `pdf.typ` Typst points to, or naming the text of the document it points
+/// at; every other error Typst gave as a hint.
+fn pdf_diagnostic(inputs: &Inputs, name: &str, e: crate::pdf::PdfError) -> Diagnostic {
+    use crate::pdf::Place;
+    let mut problems = e.problems.into_iter();
+    let Some(first) = problems.next() else {
+        return Diagnostic::error("pdf", format!("{name}: the PDF could not be made"));
+    };
+    let mut d =
+        Diagnostic::error("pdf", format!("{name}: the PDF could not be made: {}", first.message));
+    if let (Place::Template, Some(range), Some(t)) =
+        (first.place, &first.range, inputs.templates.files.get("pdf.typ"))
+    {
+        d = d.at(t.file, range.clone()).with_label("Typst stopped here");
+    }
+    if let Some(text) = &first.excerpt {
+        d.message.push_str(&format!(" (at `{}`)", text.trim()));
+        d = d.with_hint("that text comes from a document template or a practice value");
+    }
+    for h in first.hints {
+        d = d.with_hint(h);
+    }
+    for other in problems {
+        d = d.with_hint(format!("also: {}", other.message));
+    }
+    if first.place == Place::Template { d.with_hint("fix the page template `pdf.typ`") } else { d }
+}
+
+/// A document's web page: its HTML body in the page shell.
+fn page(inputs: &Inputs, plan: &Plan, p: &Planned) -> Result<String, Diagnostic> {
+    let d = &plan.documents[p.doc];
+    let mut page = tera::Context::new();
+    page.insert("meta", &d.meta);
+    page.insert("body", &d.rendered.html);
+    let pdf = plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
+    page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
+    // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.
+    page.insert("index_href", &format!("{}index.html", "../".repeat(p.path.matches('/').count())));
+    inputs.templates.render_html("page.html", &page)
+}
+
+/// Runs `f` over `jobs` on `workers` threads (default: one per core) and
+/// returns the results in job order.
+///
+/// Plain scoped threads pulling from a shared counter, not a rayon pool: Typst
+/// parallelizes inside each compile with rayon, and a rayon worker that waits
+/// on that work steals other documents' compiles onto the same stack, nesting
+/// them until the stack overflows (seen on a 51-state build).
+pub fn run_parallel<J: Sync, R: Send>(
+    jobs: &[J],
+    workers: Option<usize>,
+    f: impl Fn(&J) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let spawned =
+                std::thread::Builder::new().stack_size(16 << 20).spawn_scoped(scope, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        let r = f(job);
+                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                    }
+                });
+            // A thread that cannot start leaves its share to the others; the
+            // caller's thread does what no worker took (below).
+            drop(spawned);
+        }
+    });
+    slots
+        .into_iter()
+        .zip(jobs)
+        .map(|(m, job)| m.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| f(job)))
+        .collect()
+}

@@ -1,0 +1,55 @@
+//! The index page, `out/index.html`: every state and document of a build,
+//! linked, with its reading grade and effective date (`templates/index.html`).
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::Practice;
+use crate::render::templates::Templates;
+
+/// One state on the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexState {
+    /// USPS code.
+    pub code: String,
+    /// State name.
+    pub name: String,
+    /// Practice-wide documents.
+    pub documents: Vec<IndexEntry>,
+    /// Clinicians' own forms.
+    pub clinicians: Vec<IndexEntry>,
+    /// The packet PDF's path, when there is one.
+    pub packet: Option<String>,
+}
+
+/// One document on the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexEntry {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path of its page, when built.
+    pub html: Option<String>,
+    /// Path of its PDF, when built.
+    pub pdf: Option<String>,
+    /// Reading grade, one decimal.
+    pub grade: String,
+    /// Effective date, written out.
+    pub effective: String,
+    /// The clinician a clinician's form names.
+    pub clinician: Option<String>,
+}
+
+/// Renders the index page.
+pub fn render(
+    templates: &Templates,
+    practice: &Practice,
+    states: &[IndexState],
+) -> Result<String, Diagnostic> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("practice", practice);
+    ctx.insert("states", states);
+    ctx.insert("version", &practice.forms_version);
+    templates.render_html("index.html", &ctx)
+}

@@ -1,0 +1,333 @@
+//! Report: what commands found, as one model of records and two printers,
+//! as ripgrep has one search result and several sinks. A command hands each
+//! [`Record`] to the [`Reporter`]; with `--message-format human` (or
+//! `short`) it is printed for people on standard error, with `json` as one
+//! JSON Lines object on standard output, each with a `type`.
+
+use std::io::Write as _;
+
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::diag::{Diagnostic, Sources};
+
+/// How messages are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    /// Full diagnostics with the source underlined.
+    #[default]
+    Human,
+    /// One line each: `file:line:col: error[code]: message`.
+    Short,
+    /// JSON Lines: one object per record, the summary last.
+    Json,
+}
+
+/// One thing a command reports.
+#[derive(Clone, Debug)]
+pub enum Record<'a> {
+    /// A problem in the input, or a warning.
+    Diagnostic(&'a Diagnostic),
+    /// A document a build rendered (with its reading grade).
+    Document(DocumentRecord),
+    /// An output `check` found not current.
+    Output(OutputRecord),
+    /// The last record of a command.
+    Summary(Summary),
+}
+
+/// A document a build rendered.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentRecord {
+    /// USPS code.
+    pub state: String,
+    /// Document id.
+    pub document: String,
+    /// The clinician a clinician's form names.
+    pub clinician: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// Its reading grade, one decimal.
+    pub grade: f64,
+    /// Its effective date.
+    pub effective: String,
+}
+
+/// How an output differs from what a build would write now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputStatus {
+    /// Its inputs changed since it was built.
+    Stale,
+    /// Not built yet.
+    Missing,
+    /// Changed by hand since it was built.
+    Edited,
+    /// Built before, and no longer built.
+    Extra,
+}
+
+/// An output that is not current, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputRecord {
+    /// Path under the output folder.
+    pub path: String,
+    /// How it differs.
+    pub status: OutputStatus,
+    /// Why.
+    pub reasons: Vec<String>,
+}
+
+/// The last record of a command.
+#[derive(Clone, Debug)]
+pub enum Summary {
+    /// `build` finished (JSON: `"command": "build"`).
+    Build(BuildSummary),
+    /// `check` finished (JSON: `"command": "check"`).
+    Check(CheckSummary),
+    /// A command stopped on bad input, exit 2 (JSON: `"status": "bad-input"`).
+    BadInput {
+        /// How many errors.
+        errors: usize,
+    },
+}
+
+impl Summary {
+    fn to_json(&self) -> serde_json::Value {
+        let (mut v, command) = match self {
+            Summary::Build(b) => (to_value(b), "build"),
+            Summary::Check(c) => (to_value(c), "check"),
+            Summary::BadInput { errors } => {
+                let mut m = serde_json::Map::new();
+                m.insert("status".into(), "bad-input".into());
+                m.insert("errors".into(), (*errors).into());
+                return m.into();
+            }
+        };
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("command".into(), command.into());
+        }
+        v
+    }
+}
+
+/// What a build did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BuildSummary {
+    /// Documents rendered (packets not counted).
+    pub documents: usize,
+    /// Outputs made anew.
+    pub made: usize,
+    /// Outputs kept from the previous build.
+    pub kept: usize,
+    /// Files written.
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files of the previous build removed.
+    pub removed: usize,
+    /// Clinicians' form sets refused.
+    pub refused: usize,
+    /// Lint problems (warnings in a build).
+    pub lint_problems: usize,
+    /// The states built, for the human line.
+    #[serde(skip)]
+    pub states: Vec<String>,
+    /// The output folder, for the human line.
+    #[serde(skip)]
+    pub out: String,
+}
+
+/// What `check` found. `status` is `current` only when every count is 0.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CheckSummary {
+    /// `current` or `problems`.
+    pub status: &'static str,
+    /// Outputs a build would write.
+    pub outputs: usize,
+    /// Of those, current.
+    pub current: usize,
+    /// Stale outputs.
+    pub stale: usize,
+    /// Missing outputs.
+    pub missing: usize,
+    /// Edited outputs.
+    pub edited: usize,
+    /// Extra outputs.
+    pub extra: usize,
+    /// Lint problems (reading grade, required elements).
+    pub lint_errors: usize,
+    /// Clinicians' form sets refused.
+    pub refused: usize,
+    /// Documents checked, for the human line.
+    #[serde(skip)]
+    pub documents: usize,
+    /// PDFs among the outputs, for the human line.
+    #[serde(skip)]
+    pub pdfs: usize,
+    /// The states checked, for the human line.
+    #[serde(skip)]
+    pub states: Vec<String>,
+    /// The output folder, for the human line.
+    #[serde(skip)]
+    pub out: String,
+}
+
+/// Prints records in the chosen format.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    /// The format.
+    pub format: MessageFormat,
+}
+
+impl Reporter {
+    /// Creates a reporter.
+    pub fn new(format: MessageFormat) -> Reporter {
+        Reporter { format }
+    }
+
+    /// Prints one record.
+    pub fn emit(&mut self, sources: &Sources, record: Record<'_>) {
+        match self.format {
+            MessageFormat::Json => {
+                let mut v = match &record {
+                    Record::Diagnostic(d) => sources.to_json(d),
+                    Record::Document(r) => to_value(r),
+                    Record::Output(r) => to_value(r),
+                    Record::Summary(s) => s.to_json(),
+                };
+                let kind = match record {
+                    Record::Diagnostic(_) => "diagnostic",
+                    Record::Document(_) => "document",
+                    Record::Output(_) => "output",
+                    Record::Summary(_) => "summary",
+                };
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("type".into(), kind.into());
+                }
+                let _ = writeln!(std::io::stdout(), "{v}");
+            }
+            MessageFormat::Human | MessageFormat::Short => {
+                eprint!("{}", human(sources, &record, self.format));
+            }
+        }
+    }
+
+    /// Prints every diagnostic.
+    pub fn diagnostics(&mut self, sources: &Sources, diags: &[Diagnostic]) {
+        for d in diags {
+            self.emit(sources, Record::Diagnostic(d));
+        }
+    }
+
+    /// Prints the diagnostics of a command stopped by bad input, and its
+    /// summary; returns exit status 2.
+    pub fn fail(&mut self, sources: &Sources, diags: &[Diagnostic]) -> Outcome {
+        self.diagnostics(sources, diags);
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        self.emit(sources, Record::Summary(Summary::BadInput { errors }));
+        Outcome::BadInput
+    }
+
+    /// Prints an error that has no input file; returns exit status 2.
+    pub fn error(&mut self, message: &str, hint: &str) -> Outcome {
+        let d = Diagnostic::error("error", message).with_hint(hint);
+        self.emit(&Sources::new(), Record::Diagnostic(&d));
+        Outcome::BadInput
+    }
+
+    /// Prints a line for people (nothing in JSON).
+    pub fn status(&mut self, line: &str) {
+        if self.format != MessageFormat::Json {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn to_value(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The human form of a record.
+fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> String {
+    match record {
+        Record::Diagnostic(d) if format == MessageFormat::Short => {
+            format!("{}\n", sources.render_short(d))
+        }
+        Record::Diagnostic(d) => sources.render(d),
+        Record::Document(r) => {
+            let name = match &r.clinician {
+                Some(c) => format!("{} {} ({c})", r.state, r.document),
+                None => format!("{} {}", r.state, r.document),
+            };
+            format!("{name}: reading grade {:.1}\n", r.grade)
+        }
+        Record::Output(r) => {
+            let status = to_value(&r.status);
+            let mut s = format!("{}: {}\n", status.as_str().unwrap_or("?"), r.path);
+            for why in &r.reasons {
+                s.push_str(&format!("    because {why}\n"));
+            }
+            s
+        }
+        Record::Summary(Summary::BadInput { errors }) => {
+            format!(
+                "error: stopped after {}; nothing was written\n",
+                plural(*errors, "error", "errors")
+            )
+        }
+        Record::Summary(Summary::Build(b)) => {
+            let mut s = format!(
+                "built {} documents for {} into {}: {} made, {} kept; {} files written, {} unchanged{}\n",
+                b.documents,
+                b.states.join(", "),
+                b.out,
+                b.made,
+                b.kept,
+                b.written,
+                b.unchanged,
+                if b.removed > 0 { format!(", {} removed", b.removed) } else { String::new() }
+            );
+            if b.refused > 0 {
+                s.push_str(&format!(
+                    "refused {}; see the errors above\n",
+                    plural(b.refused, "clinician form set", "clinician form sets")
+                ));
+            }
+            s
+        }
+        Record::Summary(Summary::Check(c)) if c.status == "current" => format!(
+            "{} is current: {} documents ({} PDF) for {}\n",
+            c.out,
+            c.documents,
+            c.pdfs,
+            c.states.join(", ")
+        ),
+        Record::Summary(Summary::Check(c)) => {
+            let files = c.stale + c.missing + c.edited + c.extra;
+            format!(
+                "check found {} and {}\n",
+                plural(files, "out-of-date file", "out-of-date files"),
+                plural(c.lint_errors, "lint problem", "lint problems")
+            )
+        }
+    }
+}
+
+/// Prints to standard output; a closed pipe (`consentgen explain CA | head`)
+/// ends quietly, as ripgrep does.
+pub fn print_stdout(text: &str) -> Outcome {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Outcome::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Ok,
+        Err(e) => {
+            eprintln!("error: writing to standard output: {e}");
+            Outcome::BadInput
+        }
+    }
+}
