@@ -93,7 +93,11 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// USPS code of the state, e.g. CA
-    pub state: String,
+    #[arg(required_unless_present = "coverage")]
+    pub state: Option<String>,
+    /// Instead of one state, every state × topic: confirmed or not, and the kind of source
+    #[arg(long, conflicts_with = "state")]
+    pub coverage: bool,
     /// Show the rules in effect on this date (default: today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -149,6 +153,8 @@ pub enum SchemaFile {
     Practice,
     /// jurisdictions/XX.toml
     Jurisdiction,
+    /// What a document template can read (the template context)
+    Context,
 }
 
 /// `--message-format`.

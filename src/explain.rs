@@ -1,12 +1,20 @@
 //! Explain: a state's rules in effect on a date, for people (plain words,
-//! with citations, sources and dates) and for scripts (one JSON object keyed
-//! by topic, as DESIGN.md promises).
+//! with whom each binds, citations, sources and dates) and for scripts (one
+//! JSON object keyed by topic, as DESIGN.md promises); and the coverage of
+//! every state's rules: which cells are confirmed, and from what kind of
+//! source.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::date::Date;
+use crate::load::LoadedJurisdiction;
+use crate::load::hosts::{self, HostKind};
 use crate::model::{Profession, TOPICS};
-use crate::resolve::Resolved;
+use crate::render::context::{board_professions, professions_plain};
+use crate::resolve::{InForce, Resolved};
 
 /// A topic's title, from the one topic table.
 fn topic_title(topic: &str) -> &'static str {
@@ -15,19 +23,22 @@ fn topic_title(topic: &str) -> &'static str {
 
 /// Field labels for the text form.
 fn field_label(field: &str) -> &'static str {
+    if field.ends_with("_complete") {
+        return "The list above is the law's whole list";
+    }
     match field {
         "universal" => "Every person must report",
         "reporters" => "Who must report",
         "report_to" => "Report to",
         "deadline" => "How fast",
         "kind" => "Kind",
-        "age" => "Age from",
-        "dependent_adults" => "Covers dependent adults",
+        "groups" => "Protected groups",
         "trigger" => "Applies when a client",
         "discharge" => "How the duty is met",
-        "professions" => "By profession",
-        "consent_age" => "Minor may consent alone from age",
+        "self_consent" => "A minor may consent alone",
+        "consent_age" => "From age",
         "conditions" => "Conditions",
+        "parent_notice" => "What parents are told",
         "parent_access" => "Parents' access",
         "privilege" => "Privilege",
         "exceptions" => "A court can require disclosure when",
@@ -35,6 +46,18 @@ fn field_label(field: &str) -> &'static str {
         "retention" => "Kept for",
         "consent_required" => "Telehealth-specific consent required",
         "requirement" => "Requirement",
+        "deadline_days" => "Days to give access",
+        "fees" => "Fees",
+        "limits" => "Limits",
+        "min_type_pt" => "Minimum type size (points)",
+        "end_date_required" => "A specific end date required",
+        "statements" => "Required statements",
+        "minor_signs" => "Who signs for a minor's own care",
+        "required" => "Required",
+        "when" => "When",
+        "contents" => "Contents",
+        "board_approved" => "Board approval required",
+        "signature" => "Client signs",
         _ => "Value",
     }
 }
@@ -47,8 +70,65 @@ fn plain(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
-        Value::Object(_) => value.to_string(),
+        Value::Object(m) => match (m.get("kind"), m.get("who")) {
+            (Some(k), Some(w)) => format!("{} ({})", plain(w), plain(k)),
+            _ => value.to_string(),
+        },
     }
+}
+
+/// Writes one version in effect, indented.
+fn version_text(out: &mut String, r: &Resolved, v: &InForce) {
+    let all = v.professions.len() == Profession::ALL.len();
+    let whom = if all { "every profession".to_string() } else { professions_plain(&v.professions) };
+    out.push_str(&format!("  Applies to: {whom}\n"));
+    let stored = v.version.as_object();
+    for field in r.fields {
+        let value = stored.and_then(|s| s.get(*field)).unwrap_or(&Value::Null);
+        if *field == "boards" {
+            for b in value.as_array().into_iter().flatten() {
+                out.push_str(&format!(
+                    "    {}: {}, {}{}\n      Citation: {}{}\n",
+                    capitalize(&professions_plain(&board_professions(b))),
+                    plain(&b["name"]),
+                    plain(&b["website"]),
+                    b.get("phone")
+                        .filter(|p| !p.is_null())
+                        .map(|p| format!(", {}", plain(p)))
+                        .unwrap_or_default(),
+                    plain(&b["citation"]),
+                    if b["status"] == "confirmed" { "" } else { " (unconfirmed)" },
+                ));
+            }
+            continue;
+        }
+        if value.is_null() || value.as_array().is_some_and(|a| a.is_empty()) {
+            continue;
+        }
+        let flag = if v.confirmed && v.unconfirmed_fields.iter().any(|f| f == field) {
+            " (unconfirmed)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("    {}: {}{flag}\n", field_label(field), plain(value)));
+    }
+    let get = |k: &str| stored.and_then(|s| s.get(k)).map(plain).unwrap_or_default();
+    out.push_str(&format!("    Citation: {}\n    Source: {}\n", v.citation, get("source")));
+    match (v.effective, stored.and_then(|s| s.get("in_force_by"))) {
+        (Some(d), _) => out.push_str(&format!("    In effect since: {d}\n")),
+        (None, Some(d)) => {
+            out.push_str(&format!("    In force by: {} (start not recorded)\n", plain(d)))
+        }
+        _ => {}
+    }
+    let status = if v.fully_confirmed() {
+        "confirmed"
+    } else if v.confirmed {
+        "confirmed, some fields unconfirmed (documents leave those out)"
+    } else {
+        "UNCONFIRMED (documents leave this rule out)"
+    };
+    out.push_str(&format!("    Status: {status}\n"));
 }
 
 /// Writes the text form of one state's rules.
@@ -64,57 +144,18 @@ pub fn text(
     );
     for r in resolved {
         out.push_str(&format!("\n{}\n", topic_title(r.topic)));
-        let Some(Value::Object(v)) = &r.version else {
+        if r.in_force.is_empty() {
             out.push_str("  No rule in effect on this date.\n");
-            continue;
-        };
-        for field in r.fields {
-            if *field == "boards" {
-                for b in v.get("boards").and_then(Value::as_array).into_iter().flatten() {
-                    let prof = Profession::ALL
-                        .iter()
-                        .find(|p| b.get("profession").and_then(Value::as_str) == Some(p.key()))
-                        .map_or("unknown", |p| p.plain());
-                    out.push_str(&format!(
-                        "  {}: {}, {}{}\n    Citation: {}{}\n",
-                        capitalize(prof),
-                        plain(&b["name"]),
-                        plain(&b["website"]),
-                        b.get("phone")
-                            .filter(|p| !p.is_null())
-                            .map(|p| format!(", {}", plain(p)))
-                            .unwrap_or_default(),
-                        plain(&b["citation"]),
-                        if b.get("status").and_then(Value::as_str) == Some("confirmed") {
-                            ""
-                        } else {
-                            " (unconfirmed)"
-                        },
-                    ));
-                }
-                continue;
-            }
-            let value = v.get(*field).unwrap_or(&Value::Null);
-            if value.is_null() || value.as_array().is_some_and(|a| a.is_empty()) {
-                continue;
-            }
-            let flag = if r.unconfirmed_fields.iter().any(|f| f == field) && r.confirmed {
-                " (unconfirmed)"
-            } else {
-                ""
-            };
-            out.push_str(&format!("  {}: {}{flag}\n", field_label(field), plain(value)));
         }
-        out.push_str(&format!("  Citation: {}\n", plain(&v["citation"])));
-        out.push_str(&format!("  Source: {}\n", plain(&v["source"])));
-        out.push_str(&format!(
-            "  In effect since: {}\n",
-            r.effective.map_or("not recorded".to_string(), |d| d.to_string())
-        ));
-        out.push_str(&format!(
-            "  Status: {}\n",
-            if r.confirmed { "confirmed" } else { "UNCONFIRMED (documents leave this rule out)" }
-        ));
+        for v in &r.in_force {
+            version_text(&mut out, r, v);
+        }
+        if !r.in_force.is_empty() && !r.uncovered.is_empty() {
+            out.push_str(&format!(
+                "  No rule recorded for: {}\n",
+                professions_plain(&r.uncovered)
+            ));
+        }
         if let Some(next) = r.next_change {
             out.push_str(&format!("  Changes on: {next}\n"));
         }
@@ -127,7 +168,9 @@ fn capitalize(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-/// The JSON form: one object keyed by topic, each the version in effect.
+/// The JSON form: one object keyed by topic, each the version in effect
+/// (a list of versions, each with `applies_to`, when they differ by
+/// profession).
 pub fn json_value(
     code: &str,
     name: &str,
@@ -144,4 +187,127 @@ pub fn json_value(
         m.insert(r.topic.into(), r.explain_value());
     }
     Value::Object(m)
+}
+
+/// One cell of the coverage table: a state's topic on a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// `confirmed`: every version in effect is confirmed in every field and
+    /// every profession is covered; `partial`: some of it is; `unconfirmed`:
+    /// none is; `none`: no version in effect.
+    pub status: &'static str,
+    /// The weakest of the versions' strongest sources: `official`,
+    /// `secondary`, `other`, or `none` (no URL).
+    pub source: &'static str,
+    /// Professions no version covers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncovered: Vec<Profession>,
+}
+
+/// A state's topics on `as_of`, as coverage cells.
+pub fn cells(resolved: &[Resolved]) -> BTreeMap<&'static str, Cell> {
+    resolved
+        .iter()
+        .map(|r| {
+            let full = r.in_force.iter().filter(|v| v.fully_confirmed()).count();
+            let status = if r.in_force.is_empty() {
+                "none"
+            } else if full == r.in_force.len() && r.uncovered.is_empty() {
+                "confirmed"
+            } else if full > 0 || r.in_force.iter().any(|v| v.confirmed) {
+                "partial"
+            } else {
+                "unconfirmed"
+            };
+            let kinds = r.in_force.iter().map(|v| {
+                let source = v.version.get("source").and_then(Value::as_str).unwrap_or("");
+                hosts::best(source)
+            });
+            let source = match kinds.min().flatten() {
+                _ if r.in_force.is_empty() => "none",
+                Some(HostKind::Official) => "official",
+                Some(HostKind::Secondary) => "secondary",
+                Some(_) => "other",
+                None => "none",
+            };
+            (r.topic, Cell { status, source, uncovered: r.uncovered.clone() })
+        })
+        .collect()
+}
+
+/// Every state's coverage on `as_of`, with totals over the core topics.
+pub fn coverage(jurisdictions: &BTreeMap<String, LoadedJurisdiction>, as_of: Date) -> Value {
+    let table: BTreeMap<&str, BTreeMap<&str, Cell>> = jurisdictions
+        .iter()
+        .map(|(code, j)| (code.as_str(), cells(&crate::resolve::resolve(&j.rules, as_of))))
+        .collect();
+    let mut totals = Map::new();
+    for (label, core) in [("core", true), ("hipaa_and_disclosure", false)] {
+        let cells: Vec<&Cell> = table
+            .values()
+            .flat_map(|row| {
+                row.iter()
+                    .filter(|(t, _)| TOPICS.iter().any(|i| i.name == **t && i.core == core))
+                    .map(|(_, c)| c)
+            })
+            .collect();
+        let count = |s: &str| cells.iter().filter(|c| c.status == s).count();
+        let confirmed = count("confirmed");
+        let official = cells.iter().filter(|c| c.status == "confirmed" && c.source == "official").count();
+        let mut t = Map::new();
+        t.insert("cells".into(), cells.len().into());
+        for s in ["confirmed", "partial", "unconfirmed", "none"] {
+            t.insert(s.into(), count(s).into());
+        }
+        t.insert("confirmed_citing_official".into(), official.into());
+        let pct = |n: usize, d: usize| if d == 0 { 0.0 } else { (n * 1000 / d) as f64 / 10.0 };
+        t.insert("confirmed_percent".into(), pct(confirmed, cells.len()).into());
+        totals.insert(label.into(), Value::Object(t));
+    }
+    let mut m = Map::new();
+    m.insert("as_of".into(), as_of.to_string().into());
+    m.insert("states".into(), serde_json::to_value(&table).unwrap_or_default());
+    m.insert("totals".into(), Value::Object(totals));
+    Value::Object(m)
+}
+
+/// The coverage table for people: a row per state, a column per topic.
+pub fn coverage_text(coverage: &Value) -> String {
+    let mut out = String::from(
+        "Rules in effect on each state's date, by topic: C confirmed (every field, every\nprofession), P partly, U unconfirmed, - none; then the weakest source: o official,\ns secondary, x other, - none.\n\n",
+    );
+    out.push_str("    ");
+    for t in TOPICS {
+        out.push_str(&format!(" {:<3}", t.short));
+    }
+    out.push('\n');
+    for (code, row) in coverage["states"].as_object().into_iter().flatten() {
+        out.push_str(&format!("{code:<4}"));
+        for t in TOPICS {
+            let c = &row[t.name];
+            let s = match c["status"].as_str() {
+                Some("confirmed") => 'C',
+                Some("partial") => 'P',
+                Some("unconfirmed") => 'U',
+                _ => '-',
+            };
+            let k = match c["source"].as_str() {
+                Some("official") => 'o',
+                Some("secondary") => 's',
+                Some("other") => 'x',
+                _ => '-',
+            };
+            out.push_str(&format!(" {s}{k} "));
+        }
+        out.push('\n');
+    }
+    for (label, t) in coverage["totals"].as_object().into_iter().flatten() {
+        out.push_str(&format!(
+            "\n{}: {} cells; {} confirmed ({}%), {} partly, {} unconfirmed, {} none; {} confirmed cells cite an official source\n",
+            if label == "core" { "Core topics" } else { "HIPAA additions and disclosure" },
+            t["cells"], t["confirmed"], t["confirmed_percent"], t["partial"], t["unconfirmed"],
+            t["none"], t["confirmed_citing_official"],
+        ));
+    }
+    out
 }

@@ -107,7 +107,7 @@ fn run(cli: Cli) -> Outcome {
                 return Outcome::BadInput;
             };
             let opts = ExplainOptions {
-                state: args.state,
+                state: if args.coverage { None } else { args.state },
                 as_of: date,
                 format: match args.format {
                     ExplainFormatArg::Text => ExplainFormat::Text,
@@ -141,6 +141,7 @@ fn run(cli: Cli) -> Outcome {
             None => Which::Both,
             Some(SchemaFile::Practice) => Which::Practice,
             Some(SchemaFile::Jurisdiction) => Which::Jurisdiction,
+            Some(SchemaFile::Context) => Which::Context,
         }),
     }
 }

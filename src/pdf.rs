@@ -5,8 +5,8 @@
 //! read) and the fixed date. Each document gets a small [`World`] over it with
 //! three virtual files: the page template `/main.typ`, the document's markup
 //! `/body.typ` (from the Typst writer) and `/meta.json` (title, practice,
-//! footer data). Strings in `/meta.json` are data to Typst, never markup. No
-//! file outside these three can be read, so there is no disk or network
+//! footer data), and the practice's logo when it has one. Strings in
+//! `/meta.json` are data to Typst, never markup. No other file can be read, so there is no disk or network
 //! access and no package download.
 
 use std::sync::OnceLock;
@@ -56,6 +56,7 @@ fn file_id(path: &str) -> FileId {
 /// What one build shares across all of its PDFs.
 pub struct Engine {
     library: LazyHash<Library>,
+    logo: Option<(FileId, Bytes)>,
     main: Source,
     main_id: FileId,
     body_id: FileId,
@@ -63,11 +64,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Creates the engine around the page template (`pdf.typ`).
-    pub fn new(template: &str) -> Engine {
+    /// Creates the engine around the page template (`pdf.typ`), with the
+    /// practice's logo (its file name and bytes) when it has one.
+    pub fn new(template: &str, logo: Option<(&str, &[u8])>) -> Engine {
         let main_id = file_id("/main.typ");
         Engine {
             library: LazyHash::new(Library::builder().build()),
+            logo: logo.map(|(name, bytes)| (file_id(&format!("/{name}")), Bytes::new(bytes.to_vec()))),
             main: Source::new(main_id, template.to_string()),
             main_id,
             body_id: file_id("/body.typ"),
@@ -245,6 +248,8 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.engine.meta_id {
             Ok(self.meta.clone())
+        } else if let Some((_, bytes)) = self.engine.logo.as_ref().filter(|(l, _)| *l == id) {
+            Ok(bytes.clone())
         } else {
             self.source(id).map(|s| Bytes::from_string(s.text().to_string()))
         }
@@ -264,7 +269,7 @@ mod tests {
     use super::*;
 
     fn compile(body: &str) -> Result<Vec<u8>, PdfError> {
-        let engine = Engine::new(MAIN_TEMPLATE);
+        let engine = Engine::new(MAIN_TEMPLATE, None);
         let meta = serde_json::json!({
             "title": "t", "practice": "p", "lang": "en", "state": "CA", "state_name": "California",
             "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",

@@ -44,7 +44,8 @@ pub fn produce(
         .outputs
         .iter()
         .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
-    let engine = needs_pdf.then(|| Engine::new(&inputs.templates.pdf_main));
+    let logo = inputs.logo.as_ref().map(|l| (l.name, l.bytes.as_slice()));
+    let engine = needs_pdf.then(|| Engine::new(&inputs.templates.pdf_main, logo));
     let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
     let make = |p: &Planned| -> Result<Product, Diagnostic> {
         let about = plan.about(p);
@@ -122,6 +123,7 @@ fn page(inputs: &Inputs, plan: &Plan, p: &Planned) -> Result<String, Diagnostic>
     let mut page = tera::Context::new();
     page.insert("meta", &d.meta);
     page.insert("body", &d.rendered.html);
+    page.insert("logo_src", &inputs.logo.as_ref().map(|l| l.data_url()));
     let pdf = plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
     page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
     // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.

@@ -28,7 +28,7 @@ pub fn refusal(inputs: &Inputs, c: &Clinician, state: &str, as_of: Date) -> Opti
                 last.map(|d| format!(" (the last expired on {d})")).unwrap_or_default()
             ),
         )
-        .with_hint("renew the licence and update `expires`, or build with an earlier `--as-of`");
+        .with_hint("renew the licence and update `expires`; a form may only name a clinician licensed on its effective date");
         if let Some(l) = latest {
             d = d.at(inputs.practice_file, l.expires.span()).with_label("expired");
         }
@@ -51,6 +51,27 @@ pub fn refusal(inputs: &Inputs, c: &Clinician, state: &str, as_of: Date) -> Opti
         }
     }
     None
+}
+
+/// The problem with a state whose practice-wide forms name no clinician:
+/// the practice has clinicians, and none holds a licence there valid on
+/// the forms' date.
+pub fn unstaffed(inputs: &Inputs, state: &str, date: Date) -> Option<Diagnostic> {
+    let p = &inputs.practice;
+    // Only the practice's own states: `--states all` previews other states.
+    let own = p.states.iter().any(|s| s.get_ref() == state);
+    if !own || p.clinicians.is_empty() || p.clinicians.iter().any(|c| c.license_on(state, date).is_some()) {
+        return None;
+    }
+    let message = format!("no clinician of the practice holds a licence in {state} valid on {date}");
+    let d = if p.per_clinician.is_empty() {
+        Diagnostic::warning("unstaffed", message)
+    } else {
+        Diagnostic::error("unstaffed", message)
+    };
+    Some(d.with_hint(format!(
+        "the forms for {state} name no one who may see clients there; add the licence to a clinician, or remove {state} from `states`"
+    )))
 }
 
 /// Warnings about licences that expire within 60 days of `as_of`, in the
@@ -106,25 +127,36 @@ pub fn rule_warnings(
     out
 }
 
-/// Warnings about the rules a build will use: unconfirmed values (left out
-/// of documents), topics with no version in effect, and changes coming soon.
-/// Unconfirmed values are summed up in one warning per state.
+/// Warnings about the rules a build will use: values left out of documents
+/// (unconfirmed, or no rule for some professions) summed up in one warning
+/// per state, and changes coming within 60 days.
 fn unconfirmed_and_coming(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnostic> {
+    use crate::render::context::professions_plain;
     let mut out = Vec::new();
-    let mut unconfirmed = Vec::new();
+    let mut gaps = Vec::new();
     for r in resolved {
-        if r.version.is_none() {
-            out.push(
-                Diagnostic::warning(
-                    "no-rule-in-effect",
-                    format!("{code} `{}` has no version in effect on {as_of}", r.topic),
-                )
-                .with_hint("documents say only what is generally true for this topic"),
-            );
-        } else if !r.confirmed {
-            unconfirmed.push(format!("`{}`", r.topic));
-        } else if !r.unconfirmed_fields.is_empty() {
-            unconfirmed.push(format!("`{}` ({})", r.topic, r.unconfirmed_fields.join(", ")));
+        let mut why = Vec::new();
+        if r.in_force.is_empty() {
+            why.push(format!("no version in effect on {as_of}"));
+        } else {
+            for v in &r.in_force {
+                let whom = if r.in_force.len() == 1 && r.uncovered.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {}", professions_plain(&v.professions))
+                };
+                if !v.confirmed {
+                    why.push(format!("unconfirmed{whom}"));
+                } else if !v.unconfirmed_fields.is_empty() {
+                    why.push(format!("{} unconfirmed{whom}", v.unconfirmed_fields.join(", ")));
+                }
+            }
+            if !r.uncovered.is_empty() {
+                why.push(format!("no rule for {}", professions_plain(&r.uncovered)));
+            }
+        }
+        if !why.is_empty() {
+            gaps.push(format!("`{}` ({})", r.topic, why.join("; ")));
         }
         if let Some(next) = r.next_change
             && next.days_since_epoch() - as_of.days_since_epoch() <= 60
@@ -138,11 +170,11 @@ fn unconfirmed_and_coming(code: &str, resolved: &[Resolved], as_of: Date) -> Vec
             );
         }
     }
-    if !unconfirmed.is_empty() {
+    if !gaps.is_empty() {
         out.push(
             Diagnostic::warning(
                 "unconfirmed-rule",
-                format!("{code}: unconfirmed, so left out of documents: {}", unconfirmed.join(", ")),
+                format!("{code}: left out of documents, which say only what is generally true: {}", gaps.join(", ")),
             )
             .with_hint(format!("`consentgen explain {code}` shows them; confirm each in its source, then mark it confirmed")),
         );

@@ -40,7 +40,6 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -61,18 +60,7 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// The SHA-256 of bytes, as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(digest: &[u8]) -> String {
-    let mut s = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+pub use crate::io::sha256_hex;
 
 /// What [`commit`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -261,7 +249,7 @@ fn sync_folder(dir: &Path) -> Result<()> {
 pub fn read_output(out: &Path, path: &str) -> Option<Vec<u8>> {
     let rel = safe_relative(path)?;
     reached_safely(out, rel).ok()?;
-    crate::load::read_bounded(&out.join(rel), MAX_OUTPUT_BYTES).ok()
+    crate::io::read_bounded(&out.join(rel), MAX_OUTPUT_BYTES).ok()
 }
 
 /// Largest output file read back: far above any PDF or page a build makes.
@@ -334,7 +322,7 @@ pub fn remove_obsolete<'a>(
             continue;
         }
         let full = out.join(rel);
-        match crate::load::read_bounded(&full, MAX_OUTPUT_BYTES) {
+        match crate::io::read_bounded(&full, MAX_OUTPUT_BYTES) {
             Ok(bytes) if sha256_hex(&bytes) == sha256 => {
                 if std::fs::remove_file(&full).is_ok() {
                     r.removed += 1;

@@ -64,7 +64,7 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
                 effective: d.effective.to_string(),
             }),
         );
-        for f in crate::lint::lint(d, max) {
+        for f in d.lint(max) {
             summary.lint_problems += 1;
             reporter.emit(
                 sources,

@@ -34,7 +34,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     let sources = &inputs.sources;
     let mut summary = CheckSummary::default();
     for d in &plan.documents {
-        for f in crate::lint::lint(d, inputs.practice.readability.max_grade) {
+        for f in d.lint(inputs.practice.readability.max_grade) {
             summary.lint_errors += 1;
             reporter.emit(sources, Record::Diagnostic(&f));
         }

@@ -22,8 +22,8 @@ pub enum ExplainFormat {
 /// Settings of `explain`.
 #[derive(Clone, Debug)]
 pub struct ExplainOptions {
-    /// USPS code.
-    pub state: String,
+    /// USPS code; `None` for the coverage of every state.
+    pub state: Option<String>,
     /// The date whose rules apply.
     pub as_of: Date,
     /// Text or JSON.
@@ -42,15 +42,23 @@ pub fn run(opts: &ExplainOptions, reporter: &mut Reporter) -> Outcome {
         Date::today_utc(),
         &mut diags,
     );
-    let code = opts.state.to_ascii_uppercase();
+    if !diags.is_empty() {
+        return reporter.fail(&sources, &diags);
+    }
+    let Some(state) = &opts.state else {
+        let coverage = crate::explain::coverage(&jurisdictions, opts.as_of);
+        return print_stdout(&match opts.format {
+            ExplainFormat::Text => crate::explain::coverage_text(&coverage),
+            ExplainFormat::Json => pretty(&coverage),
+        });
+    };
+    let code = state.to_ascii_uppercase();
     let Some(j) = jurisdictions.get(&code) else {
-        if diags.is_empty() {
-            let known: Vec<&str> = jurisdictions.keys().map(String::as_str).collect();
-            diags.push(
-                Diagnostic::error("unknown-state", format!("no rules for `{}`", opts.state))
-                    .with_hint(format!("known: {}", known.join(", "))),
-            );
-        }
+        let known: Vec<&str> = jurisdictions.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error("unknown-state", format!("no rules for `{state}`"))
+                .with_hint(format!("known: {}", known.join(", "))),
+        );
         return reporter.fail(&sources, &diags);
     };
     let rules = &j.rules;
@@ -59,11 +67,14 @@ pub fn run(opts: &ExplainOptions, reporter: &mut Reporter) -> Outcome {
     let out = match opts.format {
         ExplainFormat::Text => text(&code, &rules.name, reviewed, opts.as_of, &resolved),
         ExplainFormat::Json => {
-            let value = json_value(&code, &rules.name, reviewed, opts.as_of, &resolved);
-            let mut s = serde_json::to_string_pretty(&value).expect("JSON values serialize");
-            s.push('\n');
-            s
+            pretty(&json_value(&code, &rules.name, reviewed, opts.as_of, &resolved))
         }
     };
     print_stdout(&out)
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    s.push('\n');
+    s
 }

@@ -1,6 +1,8 @@
-//! `consentgen schema [practice|jurisdiction]`: the JSON Schema of the input
-//! files, generated from the same types that read them, for editors (e.g.
-//! Taplo / Even Better TOML: `#:schema ./practice.schema.json`).
+//! `consentgen schema [practice|jurisdiction|context]`: the JSON Schema of
+//! the input files, generated from the same types that read them, for
+//! editors (e.g. Taplo / Even Better TOML: `#:schema ./practice.schema.json`);
+//! and of the template context, generated from the types that build it, for
+//! template authors.
 
 use crate::Outcome;
 use crate::model::{Jurisdiction, Practice};
@@ -14,6 +16,8 @@ pub enum Which {
     Practice,
     /// `jurisdictions/XX.toml`.
     Jurisdiction,
+    /// What a document template can read.
+    Context,
     /// Both, in one object keyed by name.
     Both,
 }
@@ -26,6 +30,10 @@ pub fn run(which: Which) -> Outcome {
     let value = match which {
         Which::Practice => practice(),
         Which::Jurisdiction => jurisdiction(),
+        Which::Context => serde_json::to_value(schemars::schema_for!(
+            crate::render::context::DocContext<'static>
+        ))
+        .unwrap_or_default(),
         Which::Both => {
             serde_json::json!({ "practice": practice(), "jurisdiction": jurisdiction() })
         }

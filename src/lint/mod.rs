@@ -6,20 +6,20 @@ pub mod readability;
 pub mod required;
 
 use crate::diag::Diagnostic;
-use crate::plan::Document;
 
-/// What the plain-language bar and the required elements say of a document.
-pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
+/// What the plain-language bar and the required elements say of a document
+/// (`name`: `CA consent`), from its reading `score` and the `missing`
+/// required elements.
+pub fn lint(
+    name: &str,
+    score: &readability::Score,
+    missing: &[required::Missing],
+    max_grade: f64,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if d.packet {
-        return out; // its documents are linted one by one
-    }
-    let name = d.name();
-    let grade = d.rendered.score.grade();
+    let grade = score.grade();
     if grade > max_grade {
-        let hardest: Vec<String> = d
-            .rendered
-            .score
+        let hardest: Vec<String> = score
             .hardest()
             .into_iter()
             .take(3)
@@ -36,11 +36,11 @@ pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
             ),
         );
     }
-    for m in &d.missing {
+    for m in missing {
         out.push(
             Diagnostic::error(
                 "missing-element",
-                format!("{} {}: lacks {} (`{}`)", d.state, d.id, m.what, m.id),
+                format!("{name}: lacks {} (`{}`)", m.what, m.id),
             )
             .with_hint("the template must contain it; see templates/requirements.toml"),
         );

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::Services;
-use crate::resolve::Resolved;
 
 /// One required element.
 #[derive(Clone, Debug, Deserialize)]
@@ -63,11 +62,13 @@ fn offers(services: &Services, name: &str) -> bool {
     }
 }
 
-/// The elements `text` lacks, in the order the list gives them.
+/// The elements `text` lacks, in the order the list gives them. `topics`
+/// is what the document's template saw of each rule (see
+/// `render::context::topic_view`).
 pub fn missing(
     elements: &[Element],
     text: &str,
-    rules: &[Resolved],
+    topics: &BTreeMap<&'static str, Value>,
     services: &Services,
 ) -> Vec<Missing> {
     let haystack = normalize(text);
@@ -79,28 +80,23 @@ pub fn missing(
             continue;
         }
         let present = if let Some(topic) = &e.rule {
-            let Some(r) = rules.iter().find(|r| r.topic == topic) else { continue };
-            let kind_none = r
-                .version
-                .as_ref()
-                .and_then(|v| v.get("kind"))
-                .and_then(Value::as_str)
-                .is_some_and(|k| k == "none");
-            // Documents state a rule only when some value of it is confirmed.
-            let tv = r.template_value();
+            let Some(view) = topics.get(topic.as_str()) else { continue };
+            // Every rule the document may state (known, not of kind
+            // "none", with the fields `when` names set) must be cited.
             let set = |v: &Value| {
                 !(v.is_null()
                     || v == &Value::Bool(false)
                     || v.as_array().is_some_and(|a| a.is_empty()))
             };
-            let something_confirmed = r.fields.iter().any(|f| !tv[*f].is_null())
-                && e.when.iter().all(|f| tv.get(f).is_some_and(set));
-            let Some(citation) =
-                r.citation.as_ref().filter(|_| r.confirmed && !kind_none && something_confirmed)
-            else {
-                continue; // the state has no confirmed rule: nothing specific to state
-            };
-            haystack.contains(&normalize(citation))
+            let citations: Vec<&str> = view["rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|r| r["known"] == true && r["kind"] != "none")
+                .filter(|r| e.when.iter().all(|f| r.get(f).is_some_and(set)))
+                .filter_map(|r| r["citation"].as_str())
+                .collect();
+            citations.iter().all(|c| haystack.contains(&normalize(c)))
         } else {
             e.any.iter().any(|p| haystack.contains(&normalize(p)))
         };
@@ -143,10 +139,11 @@ mod tests {
         .unwrap();
         let mut services = Services::default();
         let els = &list["consent"];
-        assert!(missing(els, "Call or text 988.", &[], &services).is_empty());
-        assert_eq!(missing(els, "Call 911.", &[], &services)[0].id, "crisis");
+        let none = BTreeMap::new();
+        assert!(missing(els, "Call or text 988.", &none, &services).is_empty());
+        assert_eq!(missing(els, "Call 911.", &none, &services)[0].id, "crisis");
         services.telehealth = true;
-        assert_eq!(missing(els, "Call 988.", &[], &services)[0].id, "telehealth-location");
-        assert!(missing(els, "Call 988. We ask where  you are.", &[], &services).is_empty());
+        assert_eq!(missing(els, "Call 988.", &none, &services)[0].id, "telehealth-location");
+        assert!(missing(els, "Call 988. We ask where  you are.", &none, &services).is_empty());
     }
 }

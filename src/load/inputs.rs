@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::bundle;
+use crate::io::{ReadError, read_bounded};
 use crate::date::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::{Jurisdiction, Practice};
@@ -34,40 +35,68 @@ pub struct Inputs {
     pub templates: Templates,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
+    /// The practice's logo, when it has one.
+    pub logo: Option<Logo>,
 }
 
-/// Why [`read_bounded`] could not read a file.
-#[derive(Debug)]
-pub enum ReadError {
-    /// The file could not be opened or read.
-    Io(std::io::Error),
-    /// It is a folder, a FIFO, a device or a socket, not a regular file.
-    NotAFile,
-    /// It holds more bytes than the limit.
-    TooLarge,
+/// A practice's logo: its bytes and kind, read once for every page.
+#[derive(Clone, Debug)]
+pub struct Logo {
+    /// `logo.png` or `logo.svg`: its name in the PDF compiler's files.
+    pub name: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Its SHA-256, part of every output's key.
+    pub sha256: String,
 }
 
-/// Reads a regular file of at most `limit` bytes. Special files (a FIFO,
-/// `/dev/zero`) are refused before they are opened, and the read stops past
-/// the limit whatever size the file reports, so no input can make a build
-/// hang or fill memory.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read as _;
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotAFile);
+impl Logo {
+    /// The logo as a `data:` URL for a self-contained web page.
+    pub fn data_url(&self) -> String {
+        use base64::Engine as _;
+        let mime = if self.name.ends_with(".svg") { "image/svg+xml" } else { "image/png" };
+        format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&self.bytes))
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    // The path may have been swapped between the two calls; check what was opened.
-    if !file.metadata().map_err(ReadError::Io)?.is_file() {
-        return Err(ReadError::NotAFile);
+}
+
+/// Largest logo accepted, in bytes: a header image, not a photograph.
+pub const MAX_LOGO_BYTES: u64 = 512 << 10;
+
+/// Reads the practice's logo (`logo`, relative to the practice file): a PNG
+/// or SVG file, with `logo_alt` its text alternative.
+fn logo(sources: &Sources, file: FileId, practice: &Practice, practice_path: Option<&Path>) -> Result<Option<Logo>, Diagnostic> {
+    let Some(rel) = &practice.logo else { return Ok(None) };
+    let at = |d: Diagnostic| d.at(file, rel.span());
+    let _ = sources;
+    if practice.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        return Err(at(Diagnostic::error("logo-alt", "`logo` has no `logo_alt`"))
+            .with_label("this logo")
+            .with_hint("add `logo_alt = \"...\"`: what the logo shows, for people who cannot see it (it is the image's text in the PDF and on the web page)"));
     }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge);
-    }
-    Ok(bytes)
+    let base = practice_path.and_then(Path::parent).unwrap_or(Path::new("."));
+    let path = base.join(rel.get_ref());
+    let bytes = read_bounded(&path, MAX_LOGO_BYTES).map_err(|e| {
+        let why = match e {
+            ReadError::Io(e) => io_reason(&e),
+            ReadError::NotAFile => "not a regular file".into(),
+            ReadError::TooLarge => format!("larger than {} KiB", MAX_LOGO_BYTES >> 10),
+        };
+        at(Diagnostic::error("logo", format!("cannot use the logo `{}`: {why}", path.display())))
+            .with_label("this file")
+            .with_hint("give a PNG or SVG file beside the practice file, under 512 KiB")
+    })?;
+    let svg = std::str::from_utf8(&bytes).ok().is_some_and(|t| t.contains("<svg"));
+    let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "logo.png"
+    } else if svg {
+        "logo.svg"
+    } else {
+        return Err(at(Diagnostic::error("logo", format!("`{}` is neither a PNG nor an SVG image", path.display())))
+            .with_label("this file")
+            .with_hint("save the logo as PNG or SVG"));
+    };
+    let sha256 = crate::io::sha256_hex(&bytes);
+    Ok(Some(Logo { name, bytes, sha256 }))
 }
 
 /// Reads an input file as UTF-8 text, or returns a diagnostic that names it.
@@ -219,10 +248,26 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
             None
         }
     };
+    let logo = match &practice {
+        Some(p) => match logo(&sources, practice_file, p, opts.practice.as_deref()) {
+            Ok(l) => l,
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        None => None,
+    };
     match practice {
-        Some(practice) if diags.is_empty() => {
-            Ok(Inputs { sources, practice, practice_file, jurisdictions, templates, warnings })
-        }
+        Some(practice) if diags.is_empty() => Ok(Inputs {
+            sources,
+            practice,
+            practice_file,
+            jurisdictions,
+            templates,
+            warnings,
+            logo,
+        }),
         _ => Err((sources, diags)),
     }
 }

@@ -1,13 +1,20 @@
 //! Checks one jurisdiction file beyond its types: the code matches the file
-//! name, the review date is not in the future, every topic has versions in
-//! order with a citation and a source, and boards are listed once each.
+//! name, the format is 2, the review date is not in the future; every topic
+//! has versions, each with one start date, a citation, a source and whom it
+//! binds; versions binding the same profession are in order; a confirmed
+//! version cites an official source and no weak one; no version cites a
+//! blocked host; boards name their professions.
 
 use toml::Spanned;
 
+use super::hosts::{self, HostKind};
 use super::parse_toml;
 use crate::date::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::model::{Jurisdiction, Profession, RuleVersion, Topic};
+use crate::model::{
+    AppliesTo, Jurisdiction, Profession, RuleVersion, SelfConsent, Status, Topic, TopicInfo,
+    TopicVisitor,
+};
 
 /// Loads and checks one jurisdiction file. `stem` is the file name without
 /// `.toml`; `today` bounds `last_reviewed`.
@@ -18,21 +25,27 @@ pub fn jurisdiction(
     today: Date,
 ) -> Result<(Jurisdiction, Vec<Diagnostic>), Vec<Diagnostic>> {
     let j: Jurisdiction = parse_toml(sources, file).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
-    let span = |s: &Spanned<String>| s.span();
+    let mut c = Checker { file, diags: Vec::new() };
     if j.code.get_ref() != stem {
-        diags.push(
+        c.diags.push(
             Diagnostic::error(
                 "code-mismatch",
                 format!("code `{}` does not match the file name", j.code.get_ref()),
             )
-            .at(file, span(&j.code))
+            .at(file, j.code.span())
             .with_label(format!("the file is `{stem}.toml`"))
             .with_hint(format!("set `code = \"{stem}\"` or rename the file")),
         );
     }
+    if *j.format.get_ref() != 2 {
+        c.diags.push(
+            Diagnostic::error("format", format!("rule file format {} is not 2", j.format.get_ref()))
+                .at(file, j.format.span())
+                .with_hint("see jurisdictions/README.md for format 2 (`applies_to`, groups, lists)"),
+        );
+    }
     if *j.last_reviewed.get_ref() > today {
-        diags.push(
+        c.diags.push(
             Diagnostic::error(
                 "review-in-future",
                 format!("`last_reviewed` {} is in the future", j.last_reviewed.get_ref()),
@@ -42,133 +55,193 @@ pub fn jurisdiction(
             .with_hint("set the date the file was last checked"),
         );
     }
-    check_topic(&mut diags, file, "child_abuse", &j.child_abuse);
-    check_topic(&mut diags, file, "elder_abuse", &j.elder_abuse);
-    check_topic(&mut diags, file, "duty_to_warn", &j.duty_to_warn);
-    check_topic(&mut diags, file, "minors", &j.minors);
-    check_topic(&mut diags, file, "court_orders", &j.court_orders);
-    check_topic(&mut diags, file, "records", &j.records);
-    check_topic(&mut diags, file, "licensing_boards", &j.licensing_boards);
-    check_topic(&mut diags, file, "telehealth", &j.telehealth);
+    j.each_topic(&mut c);
+    for v in &j.minors.versions {
+        let age = v.consent_age.is_some();
+        if (v.self_consent == SelfConsent::Age) != age {
+            c.diags.push(
+                Diagnostic::error(
+                    "consent-age",
+                    "`consent_age` goes with `self_consent = \"age\"`, and only with it",
+                )
+                .at(file, v.citation.span())
+                .with_label("in this version")
+                .with_hint("a minor of any age, or none: leave `consent_age` out"),
+            );
+        }
+    }
     for v in &j.licensing_boards.versions {
-        let mut seen = Vec::new();
+        let mut seen: Vec<Profession> = Vec::new();
         for b in &v.boards {
-            let p = *b.profession.get_ref();
-            if seen.contains(&p) {
-                diags.push(
-                    Diagnostic::error(
-                        "duplicate-board",
-                        format!("a second board for `{}`", p.key()),
-                    )
-                    .at(file, b.profession.span())
-                    .with_hint("list one board per profession in each version"),
+            if b.professions.is_empty() {
+                c.diags.push(
+                    Diagnostic::error("no-professions", format!("board `{}` licenses no profession", b.name))
+                        .at(file, b.citation.span())
+                        .with_hint("set `professions = [\"psychologist\"]` (profession ids)"),
                 );
             }
-            seen.push(p);
-            for s in [&b.citation, &b.source] {
-                if s.get_ref().trim().is_empty() {
-                    diags.push(empty(file, s, "board"));
+            for p in &b.professions {
+                if seen.contains(p.get_ref()) {
+                    c.diags.push(
+                        Diagnostic::error(
+                            "duplicate-board",
+                            format!("a second board for `{}`", p.get_ref().key()),
+                        )
+                        .at(file, p.span())
+                        .with_hint("one board per profession in each version"),
+                    );
+                }
+                seen.push(*p.get_ref());
+            }
+            c.sources(&b.citation, &b.source, b.status, b.note.as_deref(), "board");
+        }
+    }
+    let Checker { diags, .. } = c;
+    if crate::diag::has_errors(&diags) { Err(diags) } else { Ok((j, diags)) }
+}
+
+struct Checker {
+    file: FileId,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker {
+    /// The citation, source and status rules every version and board keeps.
+    fn sources(
+        &mut self,
+        citation: &Spanned<String>,
+        source: &Spanned<String>,
+        status: Status,
+        note: Option<&str>,
+        what: &str,
+    ) {
+        let file = self.file;
+        for s in [citation, source] {
+            if s.get_ref().trim().is_empty() {
+                self.diags.push(
+                    Diagnostic::error("empty-citation", format!("empty citation or source in a {what}"))
+                        .at(file, s.span())
+                        .with_label("empty")
+                        .with_hint("every value needs a citation as a lawyer writes it and the source where it was read"),
+                );
+            }
+        }
+        let text = source.get_ref();
+        for url in hosts::urls(text) {
+            let Some(host) = hosts::host(url) else { continue };
+            let kind = hosts::kind(&host);
+            let weak = status == Status::Confirmed && kind == HostKind::Other;
+            if kind == HostKind::Blocked || weak {
+                let at = text.find(url).map_or(source.span(), |i| {
+                    let start = source.span().start + 1 + i; // after the opening quote
+                    start..start + url.len()
+                });
+                let d = if kind == HostKind::Blocked {
+                    Diagnostic::error("blocked-source", format!("`{host}` is not a source this project cites"))
+                        .with_hint("homework, exam-prep, survey, AI-summary and content-farm sites, mirrors and other practices' pages are never sources; find the statute, regulation, court or agency page")
+                } else {
+                    Diagnostic::error("weak-source", format!("a confirmed {what} cites `{host}`, neither official nor a recognised secondary reference"))
+                        .with_hint("cite the legislature, court or agency page (Cornell LII, Justia, FindLaw, NCSL, CCHP or a professional association may stand beside it), or mark the value unconfirmed")
+                };
+                self.diags.push(d.at(file, at).with_label("this source"));
+            }
+        }
+        if status == Status::Confirmed && hosts::best(text) != Some(HostKind::Official) {
+            self.diags.push(
+                Diagnostic::error("no-official-source", format!("a confirmed {what} cites no official source"))
+                    .at(file, source.span())
+                    .with_label("no legislature, court or agency page here")
+                    .with_hint("a confirmed value needs the statute, regulation, court opinion or agency page by URL; otherwise set `status = \"unconfirmed\"`"),
+            );
+        }
+        let lower = note.unwrap_or("").to_lowercase();
+        let unread = ["not read", "not seen", "from memory", "recollection"];
+        if status == Status::Confirmed
+            && let Some(phrase) = unread.iter().find(|p| lower.contains(*p))
+        {
+            self.diags.push(
+                Diagnostic::error("confirmed-unread", format!("a confirmed {what}'s note says \"{phrase}\""))
+                    .at(file, citation.span())
+                    .with_label("in this version")
+                    .with_hint("what was not read is not confirmed: list those fields in `unconfirmed`, or mark the version unconfirmed"),
+            );
+        }
+    }
+}
+
+impl TopicVisitor for Checker {
+    fn topic<V: RuleVersion>(&mut self, info: &'static TopicInfo, t: &Topic<V>) {
+        let (file, name) = (self.file, info.name);
+        if t.versions.is_empty() {
+            self.diags.push(
+                Diagnostic::error("missing-topic", format!("topic `{name}` has no versions"))
+                    .with_hint(format!("add a `[[{name}.versions]]` table, unconfirmed if need be")),
+            );
+        }
+        // The start of each version binding each profession, in file order.
+        let mut starts: Vec<(Profession, Date, std::ops::Range<usize>)> = Vec::new();
+        for v in &t.versions {
+            let at = v.citation().span();
+            if v.effective().is_some() == v.in_force_by().is_some() {
+                let span = d_span(v.effective(), v.in_force_by()).unwrap_or(at.clone());
+                self.diags.push(
+                    Diagnostic::error("start-date", format!("a `{name}` version needs exactly one of `effective` and `in_force_by`"))
+                        .at(file, span)
+                        .with_hint("`effective`: the day it took force; `in_force_by`: when that is not known, a day a source shows it in force"),
+                );
+            }
+            let applies = v.applies_to();
+            let all = applies.iter().any(|a| *a.get_ref() == AppliesTo::All);
+            if applies.is_empty() || (all && applies.len() > 1) {
+                self.diags.push(
+                    Diagnostic::error("applies-to", format!("a `{name}` version's `applies_to` must be [\"all\"] or profession ids"))
+                        .at(file, at.clone())
+                        .with_label("in this version")
+                        .with_hint("psychologist, professional_counselor, clinical_social_worker, marriage_family_therapist, psychiatrist"),
+                );
+            }
+            for u in v.unconfirmed() {
+                if !V::FIELDS.contains(&u.get_ref().as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "unknown-field",
+                            format!("`unconfirmed` names `{}`, not a field of `{name}`", u.get_ref()),
+                        )
+                        .at(file, u.span())
+                        .with_hint(format!("fields of `{name}`: {}", V::FIELDS.join(", "))),
+                    );
+                }
+            }
+            self.sources(v.citation(), v.source(), v.status(), v.note(), &format!("`{name}` version"));
+            if let Some(start) = v.start() {
+                for p in v.professions() {
+                    starts.push((p, start, at.clone()));
                 }
             }
         }
         for p in Profession::ALL {
-            if !seen.contains(&p) {
-                diags.push(
-                    Diagnostic::error(
-                        "missing-board",
-                        format!("no licensing board for `{}`", p.key()),
-                    )
-                    .at(file, v.citation.span())
-                    .with_label("in this version")
-                    .with_hint(format!(
-                        "add a `[[licensing_boards.versions.boards]]` with `profession = \"{}\"`",
-                        p.key()
-                    )),
-                );
-            }
-        }
-    }
-    if crate::diag::has_errors(&diags) { Err(diags) } else { Ok((j, diags)) }
-}
-
-fn empty(file: FileId, s: &Spanned<String>, what: &str) -> Diagnostic {
-    Diagnostic::error("empty-citation", format!("empty citation or source in a {what}"))
-        .at(file, s.span())
-        .with_label("empty")
-        .with_hint("every value needs a citation as a lawyer writes it and the source where it was confirmed")
-}
-
-fn check_topic<V: RuleVersion>(
-    diags: &mut Vec<Diagnostic>,
-    file: FileId,
-    name: &str,
-    t: &Topic<V>,
-) {
-    if t.versions.is_empty() {
-        diags.push(
-            Diagnostic::error("missing-topic", format!("topic `{name}` has no versions"))
-                .with_hint(format!("add a `[[{name}.versions]]` table")),
-        );
-    }
-    let mut previous: Option<Date> = None;
-    for (i, v) in t.versions.iter().enumerate() {
-        for s in [v.citation(), v.source()] {
-            if s.get_ref().trim().is_empty() {
-                diags.push(empty(file, s, "rule version"));
-            }
-        }
-        if v.status() == crate::model::Status::Confirmed
-            && v.source().get_ref().trim().to_lowercase().starts_with("no source")
-        {
-            diags.push(
-                Diagnostic::error("confirmed-without-source", format!("a confirmed `{name}` version names no source"))
-                    .at(file, v.source().span())
-                    .with_label("no source here")
-                    .with_hint("give the URL or title where the value was read, or set `status = \"unconfirmed\"`"),
-            );
-        }
-        match v.effective() {
-            None if i > 0 => diags.push(
-                Diagnostic::error(
-                    "missing-effective",
-                    format!("a later version of `{name}` has no `effective` date"),
-                )
-                .at(file, v.citation().span())
-                .with_label("in this version")
-                .with_hint("only the first version may leave out `effective`"),
-            ),
-            None => {}
-            Some(e) => {
-                let date = *e.get_ref();
-                if let Some(p) = previous
-                    && date <= p
+            let mut last: Option<Date> = None;
+            for (_, date, span) in starts.iter().filter(|(q, _, _)| *q == p) {
+                if let Some(prev) = last
+                    && *date <= prev
                 {
-                    diags.push(
-                        Diagnostic::error(
-                            "versions-out-of-order",
-                            format!("`{name}` versions are out of order"),
-                        )
-                        .at(file, e.span())
-                        .with_label(format!("not after the previous version's {p}"))
-                        .with_hint(
-                            "list versions oldest first, each with a later `effective` date",
-                        ),
+                    self.diags.push(
+                        Diagnostic::error("versions-out-of-order", format!("`{name}` versions for `{}` are out of order", p.key()))
+                            .at(file, span.clone())
+                            .with_label(format!("starts {date}, not after {prev}"))
+                            .with_hint("list the versions binding a profession oldest first, each starting later"),
                     );
                 }
-                previous = Some(date);
-            }
-        }
-        for u in v.unconfirmed() {
-            if !V::FIELDS.contains(&u.get_ref().as_str()) {
-                diags.push(
-                    Diagnostic::error(
-                        "unknown-field",
-                        format!("`unconfirmed` names `{}`, not a field of `{name}`", u.get_ref()),
-                    )
-                    .at(file, u.span())
-                    .with_hint(format!("fields of `{name}`: {}", V::FIELDS.join(", "))),
-                );
+                last = Some(*date);
             }
         }
     }
+}
+
+/// The span of whichever start date a version gives.
+fn d_span(
+    effective: Option<&Spanned<Date>>,
+    in_force_by: Option<&Spanned<Date>>,
+) -> Option<std::ops::Range<usize>> {
+    effective.or(in_force_by).map(|d| d.span())
 }

@@ -9,15 +9,14 @@
 //! [`inputs`] reads every input of a build; [`jurisdiction`] and
 //! [`practice`] check one file each.
 
+pub mod hosts;
 mod inputs;
 mod jurisdiction;
 mod practice;
 mod templates;
 
-pub use inputs::{
-    Inputs, LoadedJurisdiction, ReadError, load_inputs, load_jurisdictions, read_bounded,
-    read_input,
-};
+pub use crate::io::{ReadError, read_bounded};
+pub use inputs::{Inputs, LoadedJurisdiction, Logo, load_inputs, load_jurisdictions, read_input};
 pub use jurisdiction::jurisdiction;
 pub use practice::practice;
 pub use templates::{files_in, templates, toml_files};

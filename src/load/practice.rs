@@ -40,6 +40,8 @@ pub fn practice(
         check_list(&mut diags, file, "state", std::slice::from_ref(&l.state), known_states);
     }
     check_clinicians(&mut diags, file, &p, known_states);
+    check_offices(&mut diags, file, &p);
+    check_placeholders(&mut diags, sources, file);
     if !(1.0..=20.0).contains(&p.readability.max_grade) {
         diags.push(
             Diagnostic::error("invalid-value", "`readability.max_grade` must be between 1 and 20")
@@ -56,6 +58,46 @@ pub fn practice(
     let rank = |d: &Spanned<String>| known_documents.iter().position(|k| k == d.get_ref());
     p.documents.sort_by_key(rank);
     Ok(p)
+}
+
+/// Each state needs somewhere to meet: an office there (`[[locations]]`
+/// with its `state`), or telehealth offered there.
+fn check_offices(diags: &mut Vec<Diagnostic>, file: FileId, p: &Practice) {
+    for s in &p.states {
+        let state = s.get_ref();
+        let office = p.services.in_person && p.locations.iter().any(|l| l.state.get_ref() == state);
+        if !office && !p.telehealth_in(state) {
+            diags.push(
+                Diagnostic::error("nowhere-to-meet", format!("no office in {state} and no telehealth there"))
+                    .at(file, s.span())
+                    .with_label("the forms for this state could name no place to meet")
+                    .with_hint(format!("add a `[[locations]]` office with `state = \"{state}\"`, or offer telehealth there (`[services] telehealth`)")),
+            );
+        }
+    }
+}
+
+/// The marker `consentgen init` puts in every value a practice must replace.
+pub const PLACEHOLDER: &str = "(replace)";
+
+/// A starter file's placeholders left in place: each is an error at its line,
+/// so no form is ever built with "(replace) Your practice's name" in it.
+fn check_placeholders(diags: &mut Vec<Diagnostic>, sources: &Sources, file: FileId) {
+    let text = sources.text(file);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("");
+        if let Some(i) = code.find(PLACEHOLDER) {
+            let start = offset + i;
+            diags.push(
+                Diagnostic::error("placeholder", "this value is still the starter's placeholder")
+                    .at(file, start..start + PLACEHOLDER.len())
+                    .with_label("replace this")
+                    .with_hint("write the practice's own value here (the comment above it says what it is)"),
+            );
+        }
+        offset += line.len();
+    }
 }
 
 fn check_clinicians(

@@ -11,6 +11,21 @@ use crate::date::Date;
 
 use super::{Jurisdiction, Profession};
 
+/// The document ids every practice can choose, in packet order.
+pub const DOCUMENTS: [&str; 11] = [
+    "client-information",
+    "consent",
+    "confidentiality",
+    "telehealth",
+    "minors",
+    "privacy-notice",
+    "privacy-acknowledgment",
+    "authorization",
+    "notes-authorization",
+    "good-faith-estimate",
+    "disclosure",
+];
+
 /// The practice the documents are for.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +76,46 @@ pub struct Practice {
     /// Readability bar.
     #[serde(default)]
     pub readability: Readability,
+    /// Which documents go into each packet.
+    #[serde(default)]
+    pub packets: Packets,
+    /// A logo for the page header of every PDF and web page (PNG or SVG),
+    /// relative to the practice file.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub logo: Option<Spanned<String>>,
+    /// The logo's text alternative ("Harbor Counseling logo: a lighthouse").
+    #[serde(default)]
+    pub logo_alt: Option<String>,
+}
+
+/// Which documents go into the packets a practice hands out: one for an
+/// adult client, one for a minor and their parents, one for a couple.
+/// Unset lists take sensible defaults (see `plan::packets`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Packets {
+    /// The adult client's packet.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub adult: Option<Vec<Spanned<String>>>,
+    /// A minor's packet (built when the practice sees minors).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub minor: Option<Vec<Spanned<String>>>,
+    /// A couple's packet (built when the practice sees couples).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub couple: Option<Vec<Spanned<String>>>,
+}
+
+impl Practice {
+    /// Whether telehealth is offered in a state.
+    pub fn telehealth_in(&self, state: &str) -> bool {
+        let s = &self.services;
+        s.telehealth
+            && s.telehealth_states.as_ref().is_none_or(|l| l.iter().any(|x| x.get_ref() == state))
+    }
 }
 
 fn default_forms_version() -> String {
@@ -69,47 +124,6 @@ fn default_forms_version() -> String {
 
 fn default_documents() -> Vec<Spanned<String>> {
     ["consent", "confidentiality"].into_iter().map(|d| Spanned::new(0..0, d.to_string())).collect()
-}
-
-/// A clinician's profession.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClinicianProfession {
-    /// Licensed psychologist.
-    Psychologist,
-    /// Licensed professional counselor (LPC, LPCC, LMHC).
-    ProfessionalCounselor,
-    /// Licensed clinical social worker.
-    ClinicalSocialWorker,
-    /// Licensed marriage and family therapist.
-    MarriageFamilyTherapist,
-    /// Psychiatrist (licensed by the state medical board).
-    Psychiatrist,
-}
-
-impl ClinicianProfession {
-    /// The profession in plain words, singular.
-    pub fn plain(self) -> &'static str {
-        match self {
-            ClinicianProfession::Psychologist => "psychologist",
-            ClinicianProfession::ProfessionalCounselor => "professional counselor",
-            ClinicianProfession::ClinicalSocialWorker => "clinical social worker",
-            ClinicianProfession::MarriageFamilyTherapist => "marriage and family therapist",
-            ClinicianProfession::Psychiatrist => "psychiatrist",
-        }
-    }
-
-    /// The licensing board that hears complaints, as the rule files key it;
-    /// `None` for psychiatrists, whose medical boards the rule files lack.
-    pub fn board(self) -> Option<Profession> {
-        match self {
-            ClinicianProfession::Psychologist => Some(Profession::Psychology),
-            ClinicianProfession::ProfessionalCounselor => Some(Profession::Counseling),
-            ClinicianProfession::ClinicalSocialWorker => Some(Profession::SocialWork),
-            ClinicianProfession::MarriageFamilyTherapist => Some(Profession::MarriageFamilyTherapy),
-            ClinicianProfession::Psychiatrist => None,
-        }
-    }
 }
 
 /// A clinician of the practice.
@@ -125,7 +139,7 @@ pub struct Clinician {
     #[serde(default)]
     pub credentials: Option<String>,
     /// Profession.
-    pub profession: ClinicianProfession,
+    pub profession: Profession,
     /// Pre-licensed: practices under a supervisor's licence.
     #[serde(default)]
     pub associate: bool,
@@ -136,6 +150,14 @@ pub struct Clinician {
     /// Licences (or, for an associate, registrations), one per state.
     #[serde(default)]
     pub licenses: Vec<License>,
+    /// Degrees and training, for a professional disclosure statement
+    /// ("MA in Counseling, Lewis & Clark College, 2019").
+    #[serde(default)]
+    pub education: Vec<String>,
+    /// How they work with clients, in their own words, for a professional
+    /// disclosure statement.
+    #[serde(default)]
+    pub approach: Option<String>,
 }
 
 impl Clinician {
@@ -221,8 +243,8 @@ impl Default for Services {
 }
 
 /// Fees and cancellations, in the practice's own words.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Fees {
     /// The fee for a session (phrase, e.g. "$150 for a 50-minute session").
     pub session: Option<String>,
@@ -230,10 +252,32 @@ pub struct Fees {
     pub cancellation_notice_hours: Option<u32>,
     /// The fee for a late cancellation or missed session (phrase).
     pub late_cancellation: Option<String>,
+    /// The practice bills clients' health insurance; `false` removes every
+    /// word about insurance.
+    pub insurance: bool,
+    /// Clients may pay for care themselves (without insurance): the Good
+    /// Faith Estimate notice is built (45 C.F.R. § 149.610).
+    pub self_pay: bool,
+    /// A sliding scale, in the practice's words ("fees from $60 to $150,
+    /// based on income").
+    pub sliding_scale: Option<String>,
 }
 
-/// Clauses a practice writes itself; each is printed as plain-text
-/// paragraphs (a blank line starts a new one) in the section it belongs to.
+impl Default for Fees {
+    fn default() -> Fees {
+        Fees {
+            session: None,
+            cancellation_notice_hours: None,
+            late_cancellation: None,
+            insurance: true,
+            self_pay: false,
+            sliding_scale: None,
+        }
+    }
+}
+
+/// Clauses a practice writes itself; each replaces the default text of its
+/// section, printed as plain-text paragraphs (a blank line starts a new one).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clauses {
@@ -248,7 +292,7 @@ pub struct Clauses {
 }
 
 /// The privacy contact for the notice of privacy practices.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Privacy {
     /// Name or title of the privacy contact ("Jordan Lee, Privacy Officer").
@@ -257,9 +301,39 @@ pub struct Privacy {
     pub phone: Option<String>,
     /// Their email, when not the office's.
     pub email: Option<String>,
+    /// Where clients write to the practice about privacy (to cancel a
+    /// permission, to ask for records), when not the office's address.
+    pub address: Option<String>,
     /// Whether the practice contacts clients to raise funds.
     #[serde(default)]
     pub fundraising: bool,
+    /// Whether the practice may share what a family member or friend
+    /// involved in the client's care needs to know, when the client does
+    /// not object (45 C.F.R. § 164.510(b)); `false` says it does not.
+    #[serde(default = "yes")]
+    pub family_and_friends: bool,
+    /// Whether the practice may share information with disaster-relief
+    /// agencies (45 C.F.R. § 164.510(b)(4)); `false` says it does not.
+    #[serde(default)]
+    pub disaster_relief: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Privacy {
+    fn default() -> Privacy {
+        Privacy {
+            contact: None,
+            phone: None,
+            email: None,
+            address: None,
+            fundraising: false,
+            family_and_friends: true,
+            disaster_relief: false,
+        }
+    }
 }
 
 /// The plain-language bar.

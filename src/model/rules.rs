@@ -1,5 +1,8 @@
-//! The rule files' types: one version type per topic, the topic table
-//! ([`TOPICS`], from the `topics!` list), and what every version carries.
+//! The rule files' types (format 2): one version type per topic, the topic
+//! table ([`TOPICS`], from the `topics!` list), and what every version
+//! carries: whom it binds (`applies_to`), when it took force (`effective`,
+//! or `in_force_by` when only a date it was seen in force is known), its
+//! citation, source and status. See `jurisdictions/README.md`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,7 +20,7 @@ pub enum Status {
     Unconfirmed,
 }
 
-/// Mandatory, permissive or no rule, for duty to warn and elder-abuse reporting.
+/// Mandatory, permissive or no rule, for the duty to warn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -29,48 +32,119 @@ pub enum Kind {
     None,
 }
 
-/// A licensed profession whose board takes complaints.
+/// Must report, or may (is urged to) report: a protected group's duty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Duty {
+    /// The law requires a report.
+    Mandatory,
+    /// The law allows or urges a report.
+    Permissive,
+}
+
+/// Whether a minor may consent to outpatient mental-health care alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfConsent {
+    /// From `consent_age` on.
+    Age,
+    /// At any age.
+    AnyAge,
+    /// Never: a parent must consent.
+    None,
+}
+
+/// A licensed profession: whom a rule binds, and what a clinician is.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Profession {
-    /// Psychologists.
-    Psychology,
-    /// Professional counselors.
-    Counseling,
-    /// Clinical social workers.
-    SocialWork,
-    /// Marriage and family therapists.
-    MarriageFamilyTherapy,
+    /// Licensed psychologist.
+    Psychologist,
+    /// Licensed professional counselor (LPC, LPCC, LMHC, LCPC).
+    ProfessionalCounselor,
+    /// Licensed clinical social worker (LCSW, LICSW).
+    ClinicalSocialWorker,
+    /// Licensed marriage and family therapist.
+    MarriageFamilyTherapist,
+    /// Psychiatrist (a physician; the medical board).
+    Psychiatrist,
 }
 
 impl Profession {
     /// Every profession, in the order documents list them.
-    pub const ALL: [Profession; 4] = [
-        Profession::Psychology,
-        Profession::Counseling,
-        Profession::SocialWork,
-        Profession::MarriageFamilyTherapy,
+    pub const ALL: [Profession; 5] = [
+        Profession::Psychologist,
+        Profession::ProfessionalCounselor,
+        Profession::ClinicalSocialWorker,
+        Profession::MarriageFamilyTherapist,
+        Profession::Psychiatrist,
     ];
 
-    /// The name used in the files.
+    /// The id used in the files.
     pub fn key(self) -> &'static str {
         match self {
-            Profession::Psychology => "psychology",
-            Profession::Counseling => "counseling",
-            Profession::SocialWork => "social_work",
-            Profession::MarriageFamilyTherapy => "marriage_family_therapy",
+            Profession::Psychologist => "psychologist",
+            Profession::ProfessionalCounselor => "professional_counselor",
+            Profession::ClinicalSocialWorker => "clinical_social_worker",
+            Profession::MarriageFamilyTherapist => "marriage_family_therapist",
+            Profession::Psychiatrist => "psychiatrist",
         }
     }
 
-    /// The profession in plain words.
+    /// The profession in plain words, singular.
     pub fn plain(self) -> &'static str {
         match self {
-            Profession::Psychology => "psychologists",
-            Profession::Counseling => "professional counselors",
-            Profession::SocialWork => "clinical social workers",
-            Profession::MarriageFamilyTherapy => "marriage and family therapists",
+            Profession::Psychologist => "psychologist",
+            Profession::ProfessionalCounselor => "professional counselor",
+            Profession::ClinicalSocialWorker => "clinical social worker",
+            Profession::MarriageFamilyTherapist => "marriage and family therapist",
+            Profession::Psychiatrist => "psychiatrist",
+        }
+    }
+
+    /// The profession in plain words, plural.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Profession::Psychologist => "psychologists",
+            Profession::ProfessionalCounselor => "professional counselors",
+            Profession::ClinicalSocialWorker => "clinical social workers",
+            Profession::MarriageFamilyTherapist => "marriage and family therapists",
+            Profession::Psychiatrist => "psychiatrists",
+        }
+    }
+}
+
+/// One entry of `applies_to`: every profession, or one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppliesTo {
+    /// Every profession.
+    All,
+    /// Psychologists.
+    Psychologist,
+    /// Professional counselors.
+    ProfessionalCounselor,
+    /// Clinical social workers.
+    ClinicalSocialWorker,
+    /// Marriage and family therapists.
+    MarriageFamilyTherapist,
+    /// Psychiatrists.
+    Psychiatrist,
+}
+
+impl AppliesTo {
+    /// The professions this entry names.
+    pub fn professions(self) -> &'static [Profession] {
+        use Profession as P;
+        match self {
+            AppliesTo::All => &P::ALL,
+            AppliesTo::Psychologist => &[P::Psychologist],
+            AppliesTo::ProfessionalCounselor => &[P::ProfessionalCounselor],
+            AppliesTo::ClinicalSocialWorker => &[P::ClinicalSocialWorker],
+            AppliesTo::MarriageFamilyTherapist => &[P::MarriageFamilyTherapist],
+            AppliesTo::Psychiatrist => &[P::Psychiatrist],
         }
     }
 }
@@ -79,8 +153,12 @@ impl Profession {
 pub trait RuleVersion: Serialize {
     /// The names of the value fields (for `unconfirmed = [...]`).
     const FIELDS: &'static [&'static str];
-    /// The day this version took force; `None` for a first version whose start is not recorded.
+    /// Whom it binds.
+    fn applies_to(&self) -> &[Spanned<AppliesTo>];
+    /// The day this version took force, when known.
     fn effective(&self) -> Option<&Spanned<Date>>;
+    /// When its start is not known: a day a source shows it in force.
+    fn in_force_by(&self) -> Option<&Spanned<Date>>;
     /// The citation, as a lawyer writes it.
     fn citation(&self) -> &Spanned<String>;
     /// Where the value was confirmed.
@@ -89,6 +167,23 @@ pub trait RuleVersion: Serialize {
     fn status(&self) -> Status;
     /// Value fields that could not be confirmed.
     fn unconfirmed(&self) -> &[Spanned<String>];
+    /// The maintainers' note.
+    fn note(&self) -> Option<&str>;
+
+    /// The professions it binds, in [`Profession::ALL`] order.
+    fn professions(&self) -> Vec<Profession> {
+        let named: Vec<Profession> = self
+            .applies_to()
+            .iter()
+            .flat_map(|a| a.get_ref().professions().iter().copied())
+            .collect();
+        Profession::ALL.into_iter().filter(|p| named.contains(p)).collect()
+    }
+
+    /// The first day the program applies it: `effective`, else `in_force_by`.
+    fn start(&self) -> Option<Date> {
+        self.effective().or(self.in_force_by()).map(|d| *d.get_ref())
+    }
 }
 
 macro_rules! rule_version {
@@ -97,15 +192,22 @@ macro_rules! rule_version {
         #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
+            /// Whom the rule binds: `["all"]` or profession ids.
+            #[schemars(with = "Vec<AppliesTo>")]
+            pub applies_to: Vec<Spanned<AppliesTo>>,
             /// The day this version took force.
-            #[serde(default)]
+            #[serde(default, skip_serializing_if = "Option::is_none")]
             #[schemars(with = "Option<Date>")]
             pub effective: Option<Spanned<Date>>,
+            /// When the start is not known: a day a source shows it in force.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "Option<Date>")]
+            pub in_force_by: Option<Spanned<Date>>,
             $($(#[$fm])* pub $field: $ty,)*
             /// The citation, as a lawyer writes it.
             #[schemars(with = "String")]
             pub citation: Spanned<String>,
-            /// The URL or document title where the value was confirmed.
+            /// The URLs or titles where the value was confirmed, separated by ` ; `.
             #[schemars(with = "String")]
             pub source: Spanned<String>,
             /// Whether a person confirmed the value.
@@ -121,11 +223,14 @@ macro_rules! rule_version {
 
         impl RuleVersion for $name {
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            fn applies_to(&self) -> &[Spanned<AppliesTo>] { &self.applies_to }
             fn effective(&self) -> Option<&Spanned<Date>> { self.effective.as_ref() }
+            fn in_force_by(&self) -> Option<&Spanned<Date>> { self.in_force_by.as_ref() }
             fn citation(&self) -> &Spanned<String> { &self.citation }
             fn source(&self) -> &Spanned<String> { &self.source }
             fn status(&self) -> Status { self.status }
             fn unconfirmed(&self) -> &[Spanned<String>] { &self.unconfirmed }
+            fn note(&self) -> Option<&str> { self.note.as_deref() }
         }
     };
 }
@@ -135,8 +240,11 @@ rule_version!(
     ChildAbuse {
         /// Every adult must report, not only listed professionals.
         universal: bool,
-        /// Who must report (phrase).
-        reporters: String,
+        /// Who must report (phrases).
+        reporters: Vec<String>,
+        /// `reporters` is the statute's whole list.
+        #[serde(default)]
+        reporters_complete: bool,
         /// To whom (phrase).
         report_to: String,
         /// How fast (phrase).
@@ -145,24 +253,36 @@ rule_version!(
 );
 
 rule_version!(
-    /// Elder and dependent-adult abuse reporting.
+    /// Elder, dependent, vulnerable or at-risk adult abuse reporting.
     ElderAbuse {
-        /// Mandatory, permissive or none.
-        kind: Kind,
-        /// The age from which a person counts as an elder.
-        #[serde(default)]
-        age: Option<u32>,
-        /// The law also covers dependent adults.
-        #[serde(default)]
-        dependent_adults: bool,
+        /// Every person must report, not only listed professionals.
+        universal: bool,
         /// To whom (phrase).
-        #[serde(default)]
-        report_to: Option<String>,
+        report_to: String,
         /// How fast (phrase).
         #[serde(default)]
         deadline: Option<String>,
+        /// Whom the law protects, each with its duty.
+        #[serde(default)]
+        groups: Vec<ElderGroup>,
+        /// `groups` is every group the statute protects.
+        #[serde(default)]
+        groups_complete: bool,
     }
 );
+
+/// A group of adults an elder-abuse law protects.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElderGroup {
+    /// Must or may report.
+    pub kind: Duty,
+    /// Who they are (phrase: "a person age 65 or older").
+    pub who: String,
+    /// The age from which age alone puts a person in the group.
+    #[serde(default)]
+    pub age: Option<u32>,
+}
 
 rule_version!(
     /// Duty to warn or protect.
@@ -175,22 +295,32 @@ rule_version!(
         /// How the duty is discharged (phrases).
         #[serde(default)]
         discharge: Vec<String>,
-        /// Where the rule differs by profession.
+        /// `discharge` is the statute's whole list.
         #[serde(default)]
-        professions: Option<String>,
+        discharge_complete: bool,
     }
 );
 
 rule_version!(
     /// Minors' consent to outpatient mental-health care.
     Minors {
-        /// The age from which a minor may consent alone; none where the state sets none.
+        /// At an age, at any age, or never.
+        self_consent: SelfConsent,
+        /// The age from which a minor may consent alone (with `self_consent = "age"`).
         #[serde(default)]
         consent_age: Option<u32>,
-        /// When a minor may consent alone (sentences).
-        conditions: String,
+        /// Conditions of consenting alone (phrases).
+        #[serde(default)]
+        conditions: Vec<String>,
+        /// `conditions` is the statute's whole list.
+        #[serde(default)]
+        conditions_complete: bool,
+        /// When parents are or are not told (sentences).
+        #[serde(default)]
+        parent_notice: Option<String>,
         /// What parents may see (sentences).
-        parent_access: String,
+        #[serde(default)]
+        parent_access: Option<String>,
     }
 );
 
@@ -202,6 +332,9 @@ rule_version!(
         /// When a court can still require disclosure (phrases).
         #[serde(default)]
         exceptions: Vec<String>,
+        /// `exceptions` is the statute's whole list.
+        #[serde(default)]
+        exceptions_complete: bool,
     }
 );
 
@@ -212,14 +345,15 @@ rule_version!(
         #[serde(default)]
         years: Option<u32>,
         /// How long records are kept (phrase).
-        retention: String,
+        #[serde(default)]
+        retention: Option<String>,
     }
 );
 
 rule_version!(
     /// Licensing boards that take complaints.
     LicensingBoards {
-        /// One board per profession.
+        /// One entry per board.
         #[serde(default)]
         boards: Vec<Board>,
     }
@@ -236,13 +370,88 @@ rule_version!(
     }
 );
 
+rule_version!(
+    /// A client's access to their own records, where state law adds to HIPAA.
+    RecordAccess {
+        /// Days the state allows to give access or a copy.
+        #[serde(default)]
+        deadline_days: Option<u32>,
+        /// How fast (phrase).
+        #[serde(default)]
+        deadline: Option<String>,
+        /// What a copy may cost (phrase).
+        #[serde(default)]
+        fees: Option<String>,
+        /// When access may be refused (phrases).
+        #[serde(default)]
+        limits: Vec<String>,
+        /// `limits` is the statute's whole list.
+        #[serde(default)]
+        limits_complete: bool,
+    }
+);
+
+rule_version!(
+    /// State rules on the form that releases records.
+    Authorization {
+        /// Minimum type size of the form, in points.
+        #[serde(default)]
+        min_type_pt: Option<u32>,
+        /// The form must give a specific end date.
+        end_date_required: bool,
+        /// Statements the form must print (sentences).
+        #[serde(default)]
+        statements: Vec<String>,
+        /// `statements` is the statute's whole list.
+        #[serde(default)]
+        statements_complete: bool,
+        /// Who signs a release of care a minor agreed to alone (sentence).
+        #[serde(default)]
+        minor_signs: Option<String>,
+    }
+);
+
+rule_version!(
+    /// State law that protects mental-health records more than HIPAA.
+    PrivacyLimits {
+        /// The protections (phrases).
+        limits: Vec<String>,
+        /// `limits` is the statute's whole list.
+        #[serde(default)]
+        limits_complete: bool,
+    }
+);
+
+rule_version!(
+    /// A professional disclosure statement the clinician must give.
+    ProfessionalDisclosure {
+        /// The state requires one.
+        required: bool,
+        /// When it is given (phrase).
+        #[serde(default)]
+        when: Option<String>,
+        /// What it must contain (phrases).
+        #[serde(default)]
+        contents: Vec<String>,
+        /// `contents` is the rule's whole list.
+        #[serde(default)]
+        contents_complete: bool,
+        /// The board must approve it before use.
+        #[serde(default)]
+        board_approved: bool,
+        /// The client signs it.
+        #[serde(default)]
+        signature: bool,
+    }
+);
+
 /// A licensing board.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Board {
-    /// The profession it licenses.
-    #[schemars(with = "Profession")]
-    pub profession: Spanned<Profession>,
+    /// The professions it licenses.
+    #[schemars(with = "Vec<Profession>")]
+    pub professions: Vec<Spanned<Profession>>,
     /// The board's name.
     pub name: String,
     /// Its website.
@@ -263,11 +472,11 @@ pub struct Board {
     pub note: Option<String>,
 }
 
-/// A topic: its versions, oldest first.
+/// A topic: its versions.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topic<V> {
-    /// The versions, oldest first.
+    /// The versions, oldest first among those binding the same profession.
     pub versions: Vec<V>,
 }
 
@@ -279,6 +488,11 @@ pub struct TopicInfo {
     pub name: &'static str,
     /// Its title for people ("Duty to warn or protect").
     pub title: &'static str,
+    /// Three letters for tables (`dtw`).
+    pub short: &'static str,
+    /// One of the eight topics every state's core forms rest on (the
+    /// others add to HIPAA for the privacy documents and disclosures).
+    pub core: bool,
 }
 
 /// Something done to every topic of a jurisdiction, whatever its version
@@ -292,7 +506,7 @@ pub trait TopicVisitor {
 /// [`Jurisdiction::each_topic`] all come from this one list, so a new topic
 /// is one line here (plus its version type above and its template text).
 macro_rules! topics {
-    ($($(#[$doc:meta])* $field:ident: $ty:ty => $title:literal,)*) => {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty => $title:literal, $short:literal, $core:literal;)*) => {
         /// One jurisdiction's rules.
         #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
@@ -305,11 +519,26 @@ macro_rules! topics {
             /// When a person last checked every rule.
             #[schemars(with = "Date")]
             pub last_reviewed: Spanned<Date>,
+            /// The file format: 2.
+            #[schemars(with = "u32")]
+            pub format: Spanned<u32>,
             $($(#[$doc])* pub $field: Topic<$ty>,)*
         }
 
         /// The topics, in the order documents and `explain` use.
-        pub const TOPICS: &[TopicInfo] = &[$(TopicInfo { name: stringify!($field), title: $title },)*];
+        pub const TOPICS: &[TopicInfo] = &[$(TopicInfo {
+            name: stringify!($field),
+            title: $title,
+            short: $short,
+            core: $core,
+        },)*];
+
+        /// Each topic's name as a constant, so code that treats one topic
+        /// specially names it in a way the compiler checks.
+        #[allow(non_upper_case_globals)]
+        pub mod topic {
+            $(#[doc = $title] pub const $field: &str = stringify!($field);)*
+        }
 
         impl Jurisdiction {
             /// Calls `visitor` for every topic, in [`TOPICS`] order.
@@ -323,21 +552,29 @@ macro_rules! topics {
 
 topics! {
     /// Child abuse and neglect reporting.
-    child_abuse: ChildAbuse => "Child abuse and neglect reporting",
-    /// Elder and dependent-adult abuse reporting.
-    elder_abuse: ElderAbuse => "Elder and dependent-adult abuse reporting",
+    child_abuse: ChildAbuse => "Child abuse and neglect reporting", "chl", true;
+    /// Elder and vulnerable-adult abuse reporting.
+    elder_abuse: ElderAbuse => "Elder and vulnerable-adult abuse reporting", "eld", true;
     /// Duty to warn or protect.
-    duty_to_warn: DutyToWarn => "Duty to warn or protect",
+    duty_to_warn: DutyToWarn => "Duty to warn or protect", "dtw", true;
     /// Minors' consent.
-    minors: Minors => "Minors' consent to outpatient mental-health care",
+    minors: Minors => "Minors' consent to outpatient mental-health care", "min", true;
     /// Court orders and privilege.
-    court_orders: CourtOrders => "Court orders and the psychotherapist-patient privilege",
+    court_orders: CourtOrders => "Court orders and the psychotherapist-patient privilege", "crt", true;
     /// Record retention.
-    records: Records => "Record retention",
+    records: Records => "Record retention", "rec", true;
     /// Licensing boards.
-    licensing_boards: LicensingBoards => "Licensing boards (complaints)",
+    licensing_boards: LicensingBoards => "Licensing boards (complaints)", "brd", true;
     /// Telehealth consent.
-    telehealth: Telehealth => "Telehealth consent",
+    telehealth: Telehealth => "Telehealth consent", "tel", true;
+    /// A client's access to their records.
+    record_access: RecordAccess => "Access to your records (state additions to HIPAA)", "acc", false;
+    /// Release-of-information forms.
+    authorization: Authorization => "Release forms (state additions to HIPAA)", "aut", false;
+    /// Stricter state privacy law.
+    privacy_limits: PrivacyLimits => "State privacy law stricter than HIPAA", "prv", false;
+    /// Professional disclosure statements.
+    professional_disclosure: ProfessionalDisclosure => "Professional disclosure statement", "dis", false;
 }
 
 /// The topic names, in [`TOPICS`] order.

@@ -9,26 +9,28 @@
 //! [`reusable`]), and a rule change makes stale exactly the documents whose
 //! text it changes ([`stale`] says why).
 
+mod document;
+mod select;
 mod stale;
 
+pub use select::PacketPlan;
 pub use stale::{reasons, reusable, statuses};
+
+use document::{StateScope, packet_document, render_document};
 
 use std::collections::BTreeMap;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::lint::required::Missing;
-use crate::load::{Inputs, LoadedJurisdiction};
+use crate::load::Inputs;
 use crate::manifest::{About, RuleUse, tool_version};
-use crate::model::Clinician;
+use crate::model::{Clinician, topic};
 use crate::options::{PlanOptions, StateSelection};
-use crate::render::context::{
-    ClinicianContext, DocContext, DocInfo, PageMeta, PracticeContext, telehealth_in, topic_values,
-};
+use crate::render::Rendered;
+use crate::render::context::PageMeta;
 use crate::render::index::{IndexEntry, IndexState};
-use crate::render::packet::{Member, PACKET};
-use crate::render::{self, Rendered};
-use crate::resolve::Resolved;
+use crate::validate;
 use crate::write::sha256_hex;
 
 /// The language folder of every output (only English for now).
@@ -58,6 +60,15 @@ pub struct Document {
 }
 
 impl Document {
+    /// What the plain-language bar and the required elements say of it
+    /// (nothing for a packet, whose documents are linted one by one).
+    pub fn lint(&self, max_grade: f64) -> Vec<Diagnostic> {
+        if self.packet {
+            return Vec::new();
+        }
+        crate::lint::lint(&self.name(), &self.rendered.score, &self.missing, max_grade)
+    }
+
     /// How messages name it: `CA consent`, `CA consent (jkim)`.
     pub fn name(&self) -> String {
         match &self.clinician {
@@ -141,228 +152,59 @@ pub fn chosen_states(
     Ok(states)
 }
 
-/// What one state contributes to every document's context.
-struct StateScope<'a> {
-    state: &'a str,
-    jurisdiction: &'a LoadedJurisdiction,
-    resolved: Vec<Resolved>,
-    topics: BTreeMap<&'static str, serde_json::Value>,
-    practice: PracticeContext,
-}
-
-impl<'a> StateScope<'a> {
-    fn new(inputs: &'a Inputs, state: &'a str, as_of: Date) -> StateScope<'a> {
-        let jurisdiction = &inputs.jurisdictions[state];
-        let resolved = crate::resolve::resolve(&jurisdiction.rules, as_of);
-        let topics = topic_values(&resolved);
-        let practice = PracticeContext::new(&inputs.practice, state);
-        StateScope { state, jurisdiction, resolved, topics, practice }
-    }
-
-    /// A clinician as templates see them here, with their board.
-    fn clinician(&self, inputs: &Inputs, c: &Clinician, as_of: Date) -> ClinicianContext {
-        let board = c.profession.board().and_then(|p| {
-            self.topics
-                .get("licensing_boards")?
-                .get("boards")?
-                .as_array()?
-                .iter()
-                .find(|b| b["profession"] == p.key())
-                .cloned()
-        });
-        ClinicianContext::new(&inputs.practice, c, self.state, as_of, board)
-    }
-}
-
-/// The date a document states as its effective date: the practice's
-/// `effective` date, or a later date on which a rule it uses took force;
-/// without a practice date, the build's date.
-fn effective_date(inputs: &Inputs, used: &[&Resolved], as_of: Date) -> Date {
-    match inputs.practice.effective {
-        None => as_of,
-        Some(start) => {
-            used.iter().filter_map(|r| r.effective).fold(start, Date::max).min(as_of.max(start))
-        }
-    }
-}
-
-fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
-    inputs.templates.files.get(name).map_or("", |f| f.text.as_str())
-}
-
-/// Renders one document for one state (and, for a clinician's own form, one clinician).
-fn render_document(
-    inputs: &Inputs,
-    scope: &StateScope<'_>,
-    doc: &str,
-    team: &[ClinicianContext],
-    clinician: Option<&ClinicianContext>,
-    as_of: Date,
-) -> Result<Document, Diagnostic> {
-    let used_names = inputs.templates.variables(doc);
-    let used: Vec<&Resolved> =
-        scope.resolved.iter().filter(|r| used_names.iter().any(|u| u == r.topic)).collect();
-    let effective = effective_date(inputs, &used, as_of);
-    let rules_name = &scope.jurisdiction.rules.name;
-    let ctx = DocContext {
-        practice: &scope.practice,
-        jurisdiction: crate::render::context::JurisdictionContext {
-            code: scope.state.to_string(),
-            name: rules_name.clone(),
-            last_reviewed: scope.jurisdiction.rules.last_reviewed.get_ref().to_string(),
-        },
-        doc: DocInfo {
-            id: doc.to_string(),
-            effective: effective.long(),
-            version: inputs.practice.forms_version.clone(),
-        },
-        care_team: team,
-        clinician,
-        topics: &scope.topics,
-    };
-    let context = tera::Context::from_serialize(&ctx)
-        .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))?;
-    let rendered = render::from_markdown(inputs.templates.render_markdown(doc, &context)?);
-    let rules = used
-        .iter()
-        .map(|r| RuleUse {
-            state: scope.state.to_string(),
-            topic: r.topic.to_string(),
-            effective: r.effective.map(|d| d.to_string()),
-            citation: r.citation.clone(),
-            status: if r.confirmed { "confirmed" } else { "unconfirmed" }.into(),
-            value_sha256: sha256_hex(scope.topics[r.topic].to_string().as_bytes()),
-        })
-        .collect();
-    let missing = inputs
-        .templates
-        .requirements
-        .get(doc)
-        .map(|els| {
-            crate::lint::required::missing(
-                els,
-                &rendered.text,
-                &scope.resolved,
-                &scope.practice.services,
-            )
-        })
-        .unwrap_or_default();
-    let meta = PageMeta {
-        title: rendered.title.clone(),
-        practice: inputs.practice.name.get_ref().clone(),
-        lang: LANG,
-        state: scope.state.to_string(),
-        state_name: rules_name.clone(),
-        document: doc.to_string(),
-        clinician: Some(clinician.map(|c| c.name.clone())),
-        version: inputs.practice.forms_version.clone(),
-        effective: effective.long(),
-        effective_date: effective.to_string(),
-        keywords: format!("informed consent, {rules_name}, {doc}"),
-        packet: None,
-        hash: None,
-    };
-    Ok(Document {
-        state: scope.state.to_string(),
-        id: doc.to_string(),
-        clinician: clinician.map(|c| c.id.clone()),
-        rendered,
-        rules,
-        effective,
-        missing,
-        meta,
-        packet: false,
-    })
-}
-
-/// A state's packet as a document: its members' rules, once each by topic.
-fn packet_document(inputs: &Inputs, members: &[Document]) -> Option<Document> {
-    let parts: Vec<Member<'_>> = members
-        .iter()
-        .map(|d| Member { rendered: &d.rendered, meta: &d.meta, effective: d.effective })
-        .collect();
-    let (rendered, meta, effective) = crate::render::packet::packet(
-        inputs.practice.name.get_ref(),
-        &inputs.practice.forms_version,
-        &parts,
-    )?;
-    let mut rules: Vec<RuleUse> = Vec::new();
-    for r in members.iter().flat_map(|d| &d.rules) {
-        if !rules.iter().any(|x| x.topic == r.topic) {
-            rules.push(r.clone());
-        }
-    }
-    Some(Document {
-        state: members[0].state.clone(),
-        id: PACKET.into(),
-        clinician: None,
-        rendered,
-        rules,
-        effective,
-        missing: Vec::new(),
-        meta,
-        packet: true,
-    })
-}
-
 /// Renders every document's Markdown and plans every output with its key.
 pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>> {
     let states = chosen_states(inputs, &opts.states).map_err(|d| vec![d])?;
-    let docs: Vec<&str> = inputs.practice.documents.iter().map(|d| d.get_ref().as_str()).collect();
     let as_of = opts.as_of;
-    let mut documents = Vec::new();
+    let mut documents: Vec<Document> = Vec::new();
     let mut errors = Vec::new();
     let mut refusals = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = select::packet_warnings(inputs);
     for state in &states {
         let scope = StateScope::new(inputs, state, as_of);
-        warnings.extend(crate::validate::rule_warnings(
-            scope.jurisdiction,
-            state,
-            &scope.resolved,
-            as_of,
-        ));
-        let telehealth = telehealth_in(&inputs.practice, state);
-        // The care team: clinicians licensed in this state on this date.
-        let team: Vec<ClinicianContext> = inputs
-            .practice
-            .clinicians
-            .iter()
-            .filter(|c| c.license_on(state, as_of).is_some())
-            .map(|c| scope.clinician(inputs, c, as_of))
-            .collect();
+        warnings.extend(validate::rule_warnings(scope.jurisdiction, state, &scope.resolved, as_of));
+        let (docs, w) = select::documents(inputs, state);
+        warnings.extend(w);
         let first_of_state = documents.len();
         for doc in &docs {
-            if *doc == "telehealth" && !telehealth {
-                continue;
-            }
-            match render_document(inputs, &scope, doc, &team, None, as_of) {
+            match render_document(inputs, &scope, doc, None, as_of) {
                 Ok(d) => documents.push(d),
                 Err(e) => errors.push(e),
             }
         }
-        if opts.formats.pdf
-            && let Some(p) = packet_document(inputs, &documents[first_of_state..])
-        {
-            documents.push(p);
+        let date = documents[first_of_state..].iter().map(|d| d.effective).max();
+        if let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date)) {
+            if inputs.practice.per_clinician.is_empty() { warnings.push(d) } else { refusals.push(d) }
+        }
+        if opts.formats.pdf {
+            let packets = select::packets(&inputs.practice, &docs);
+            let several = packets.len() > 1;
+            for k in packets {
+                let members: Vec<&Document> = documents[first_of_state..]
+                    .iter()
+                    .filter(|d| k.documents.contains(&d.id))
+                    .collect();
+                let audience = if several { k.audience } else { "clients" };
+                if let Some(p) = packet_document(inputs, k.id, audience, &members) {
+                    documents.push(p);
+                }
+            }
         }
         for c in &inputs.practice.clinicians {
-            if inputs.practice.per_clinician.is_empty()
-                || !c.licenses.iter().any(|l| l.state.get_ref() == state)
-            {
+            let own = clinician_documents(inputs, &scope, c);
+            if own.is_empty() || !c.licenses.iter().any(|l| l.state.get_ref() == state) {
                 continue;
             }
-            if let Some(r) = crate::validate::refusal(inputs, c, state, as_of) {
-                refusals.push(r);
-                continue;
-            }
-            let value = scope.clinician(inputs, c, as_of);
-            for doc in &inputs.practice.per_clinician {
-                let doc = doc.get_ref().as_str();
-                if doc == "telehealth" && !telehealth {
+            for doc in own {
+                let used = inputs.templates.variables(&doc);
+                let date = scope.effective_date(inputs.practice.effective, &used, as_of);
+                if let Some(r) = validate::refusal(inputs, c, state, date) {
+                    if !refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
+                        refusals.push(r);
+                    }
                     continue;
                 }
-                match render_document(inputs, &scope, doc, &team, Some(&value), as_of) {
+                match render_document(inputs, &scope, &doc, Some(c), as_of) {
                     Ok(d) => documents.push(d),
                     Err(e) => errors.push(e),
                 }
@@ -374,6 +216,39 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     }
     let outputs = plan_outputs(inputs, opts, &mut documents);
     Ok(Plan { states, documents, outputs, refusals, warnings })
+}
+
+/// A clinician's own documents in a state: those in `per_clinician` the
+/// practice offers there, and a professional disclosure statement where the
+/// state's confirmed rule requires one of their profession.
+fn clinician_documents(inputs: &Inputs, scope: &StateScope<'_>, c: &Clinician) -> Vec<String> {
+    let p = &inputs.practice;
+    let mut out: Vec<String> = p
+        .per_clinician
+        .iter()
+        .map(|d| d.get_ref().clone())
+        .filter(|d| match d.as_str() {
+            "telehealth" => scope.practice.services.telehealth,
+            "minors" => p.services.minors,
+            "good-faith-estimate" => p.fees.self_pay,
+            _ => true,
+        })
+        .collect();
+    let topics = scope.topics(&[c.profession]);
+    let required = topics[topic::professional_disclosure]["rules"]
+        .as_array()
+        .is_some_and(|rs| rs.iter().any(|r| r["known"] == true && r["required"] == true));
+    if required && !out.iter().any(|d| d == "disclosure") {
+        out.push("disclosure".into());
+    }
+    let ids = inputs.templates.document_ids();
+    out.retain(|d| ids.contains(d));
+    out.sort_by_key(|d| ids.iter().position(|i| i == d));
+    out
+}
+
+fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
+    inputs.templates.files.get(name).map_or("", |f| f.text.as_str())
 }
 
 /// Every output of every document, with its key; sets each document's

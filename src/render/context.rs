@@ -24,8 +24,10 @@ use serde_json::Value;
 
 use crate::date::Date;
 use crate::model::{
-    Clinician, Contact, Fees, Location, Practice, Privacy, Profession, Readability, Services,
+    Clinician, Contact, Fees, Location, Packets, Practice, Privacy, Profession, Readability,
+    Services,
 };
+use crate::model::{TOPICS, topic};
 use crate::resolve::Resolved;
 
 /// What a document template sees.
@@ -64,8 +66,12 @@ pub struct PracticeContext {
     pub fees: Fees,
     /// Every clinician, as in the practice file.
     pub clinicians: Vec<Clinician>,
-    /// Its offices.
+    /// All its offices.
     pub locations: Vec<Location>,
+    /// Its offices in this state.
+    pub offices: Vec<Location>,
+    /// It has no office in this state: it sees clients here by video only.
+    pub video_only: bool,
     /// Documents also built for each clinician.
     pub per_clinician: Vec<String>,
     /// Its own clauses, each a list of paragraphs (a blank line in the file starts a new one).
@@ -78,6 +84,10 @@ pub struct PracticeContext {
     pub forms_version: String,
     /// The plain-language bar.
     pub readability: Readability,
+    /// Which documents go into each packet.
+    pub packets: Packets,
+    /// The logo's text alternative.
+    pub logo_alt: Option<String>,
 }
 
 /// The practice's own clauses, as paragraphs.
@@ -124,9 +134,11 @@ pub struct ClinicianContext {
     pub name: String,
     /// Credentials after the name.
     pub credentials: Option<String>,
+    /// Profession id (`psychologist`).
+    pub profession: Profession,
     /// Profession in plain words, singular ("psychologist").
     pub profession_plain: &'static str,
-    /// A psychiatrist (licensed by the medical board, which the rule files lack).
+    /// A psychiatrist (licensed by the state medical board).
     pub psychiatrist: bool,
     /// Pre-licensed, practising under a supervisor.
     pub associate: bool,
@@ -139,6 +151,10 @@ pub struct ClinicianContext {
     pub board: Option<Value>,
     /// Their supervisor, for an associate.
     pub supervisor: Option<SupervisorContext>,
+    /// Degrees and training.
+    pub education: Vec<String>,
+    /// How they work with clients, in their words.
+    pub approach: Option<String>,
 }
 
 /// An associate's supervisor.
@@ -187,9 +203,28 @@ pub struct PageMeta {
     /// Set on a state's packet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packet: Option<bool>,
+    /// The smallest type size the state's law allows this form, in points
+    /// (e.g. 14 for a California release form), when it sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_size: Option<u32>,
+    /// The practice's logo file (`logo.png`, `logo.svg`), its text
+    /// alternative and its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<LogoMeta>,
     /// A short hash of the document's text and data, printed in the footer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+}
+
+/// The logo as the page templates see it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct LogoMeta {
+    /// Its file name in the PDF compiler's files.
+    pub file: String,
+    /// Its text alternative.
+    pub alt: String,
+    /// Its SHA-256 (so that a new logo changes every output's key).
+    pub sha256: String,
 }
 
 impl PageMeta {
@@ -209,19 +244,14 @@ fn paragraphs(text: Option<&String>) -> Vec<String> {
         .collect()
 }
 
-/// Whether telehealth is offered in a state.
-pub fn telehealth_in(practice: &Practice, state: &str) -> bool {
-    let s = &practice.services;
-    s.telehealth
-        && s.telehealth_states.as_ref().is_none_or(|l| l.iter().any(|x| x.get_ref() == state))
-}
-
 impl PracticeContext {
     /// The practice as templates see it in `state`.
     pub fn new(p: &Practice, state: &str) -> PracticeContext {
         let names = |l: &[toml::Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
         let mut services = p.services.clone();
-        services.telehealth = telehealth_in(p, state);
+        services.telehealth = p.telehealth_in(state);
+        let offices: Vec<Location> =
+            p.locations.iter().filter(|l| l.state.get_ref() == state).cloned().collect();
         PracticeContext {
             name: p.name.get_ref().clone(),
             states: names(&p.states),
@@ -231,6 +261,8 @@ impl PracticeContext {
             fees: p.fees.clone(),
             clinicians: p.clinicians.clone(),
             locations: p.locations.clone(),
+            video_only: offices.is_empty(),
+            offices,
             per_clinician: names(&p.per_clinician),
             clauses: ClauseParagraphs {
                 fees: paragraphs(p.clauses.fees.as_ref()),
@@ -242,6 +274,8 @@ impl PracticeContext {
             effective: p.effective,
             forms_version: p.forms_version.clone(),
             readability: p.readability.clone(),
+            packets: p.packets.clone(),
+            logo_alt: p.logo_alt.clone(),
         }
     }
 }
@@ -272,36 +306,175 @@ impl ClinicianContext {
             id: c.id.get_ref().clone(),
             name: c.name.clone(),
             credentials: c.credentials.clone(),
+            profession: c.profession,
             profession_plain: c.profession.plain(),
-            psychiatrist: c.profession.board().is_none(),
+            psychiatrist: c.profession == Profession::Psychiatrist,
             associate: c.associate,
             license_type: license.map(|l| l.kind.clone()),
             license_number: license.map(|l| l.number.clone()),
             board,
             supervisor,
+            education: c.education.clone(),
+            approach: c.approach.clone(),
         }
     }
 }
 
-/// The topic values a template sees, by topic: each board also gets its
-/// profession in plain words.
-pub fn topic_values(resolved: &[Resolved]) -> BTreeMap<&'static str, Value> {
-    resolved
-        .iter()
-        .map(|r| {
-            let mut v = r.template_value();
-            if let Some(Value::Array(boards)) = v.get_mut("boards") {
+/// Joins phrases as a person writes a list: "a", "a and b", "a, b and c".
+pub fn join_list(items: &[&str], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., end] => format!("{} {last} {end}", rest.join(", ")),
+    }
+}
+
+/// Professions in plain words, plural, as a list ("psychologists and professional counselors").
+pub fn professions_plain(ps: &[Profession]) -> String {
+    let words: Vec<&str> = ps.iter().map(|p| p.plural()).collect();
+    join_list(&words, "and")
+}
+
+/// What a template sees of one topic, for the professions a document
+/// covers (`relevant`: the clinician's, on a clinician's form; those of the
+/// care team, on a practice-wide form).
+///
+/// - `rules`: one entry per version in effect for some of them, each with
+///   its fields (null where unconfirmed), `known`, `citation`, `label` (a
+///   footnote label unique in the document) and `who`: empty when the rule
+///   binds every profession the document covers, else those it binds
+///   ("psychologists and psychiatrists");
+/// - `known`: some rule is known; `unknown_for`: the professions the
+///   document covers that no known rule binds (empty when none);
+/// - when one known rule binds them all, its fields also at the top level,
+///   so a template can write `records.retention`.
+pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
+    let mut rules = Vec::new();
+    let mut known_for: Vec<Profession> = Vec::new();
+    for (n, v) in r.in_force.iter().enumerate() {
+        let profs: Vec<Profession> =
+            v.professions.iter().filter(|p| relevant.contains(p)).copied().collect();
+        if profs.is_empty() {
+            continue;
+        }
+        let mut m = v.template_value(r.fields);
+        let short = TOPICS.iter().find(|t| t.name == r.topic).map_or("rule", |t| t.short);
+        m.insert("label".into(), format!("{short}{}", n + 1).into());
+        let whole = profs.len() == relevant.len();
+        m.insert("who".into(), if whole { String::new() } else { professions_plain(&profs) }.into());
+        m.insert("professions".into(), profs.iter().map(|p| Value::from(p.key())).collect());
+        derived(r.topic, &mut m, &profs);
+        if v.known() {
+            known_for.extend(&profs);
+        }
+        rules.push(Value::Object(m));
+    }
+    let unknown: Vec<Profession> =
+        relevant.iter().filter(|p| !known_for.contains(p)).copied().collect();
+    let mut top = serde_json::Map::new();
+    let single = match rules.as_slice() {
+        [one] if one["who"] == "" && one["known"] == true => one.as_object().cloned(),
+        _ => None,
+    };
+    for field in r.fields.iter().copied().chain(["citation", "effective", "label"]) {
+        let value = single.as_ref().and_then(|s| s.get(field)).cloned().unwrap_or(Value::Null);
+        top.insert(field.to_string(), value);
+    }
+    if let Some(s) = &single {
+        for (k, v) in s {
+            top.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    top.insert("known".into(), Value::Bool(!known_for.is_empty()));
+    top.insert("unknown_for".into(), professions_plain(&unknown).into());
+    top.insert("all_unknown".into(), Value::Bool(unknown.len() == relevant.len()));
+    if r.topic == topic::licensing_boards {
+        // Every known board once, for a list of the practice's boards.
+        let mut listed: Vec<Value> = Vec::new();
+        for b in rules.iter().filter(|r| r["known"] == true).flat_map(|r| r["boards"].as_array().into_iter().flatten()) {
+            if !listed.iter().any(|x| x["name"] == b["name"]) {
+                listed.push(b.clone());
+            }
+        }
+        top.insert("listed".into(), Value::Array(listed));
+    }
+    top.insert("rules".into(), Value::Array(rules));
+    Value::Object(top)
+}
+
+/// Fields written as whole sentences: each ends with a full stop, whatever
+/// the rule file has.
+const SENTENCES: &[&str] =
+    &["privilege", "parent_notice", "parent_access", "minor_signs", "statements"];
+
+fn full_stop(v: &mut Value) {
+    match v {
+        Value::String(s) if !s.trim_end().ends_with(['.', '!', '?']) => {
+            *s = format!("{}.", s.trim_end());
+        }
+        Value::Array(items) => items.iter_mut().for_each(full_stop),
+        _ => {}
+    }
+}
+
+/// Ready phrases a topic's sentences need, computed once here rather than
+/// in every template: the groups an elder-abuse rule protects, by duty; the
+/// boards of the professions covered; full stops on sentence fields.
+fn derived(name: &str, m: &mut serde_json::Map<String, Value>, profs: &[Profession]) {
+    for field in SENTENCES {
+        if let Some(v) = m.get_mut(*field) {
+            full_stop(v);
+        }
+    }
+    match name {
+        t if t == topic::elder_abuse => {
+            let groups: Vec<(String, String)> = m
+                .get("groups")
+                .and_then(Value::as_array)
+                .map(|gs| {
+                    gs.iter()
+                        .filter_map(|g| {
+                            Some((g.get("kind")?.as_str()?.to_string(), g.get("who")?.as_str()?.to_string()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            for kind in ["mandatory", "permissive"] {
+                let who: Vec<Value> =
+                    groups.iter().filter(|(k, _)| k == kind).map(|(_, w)| w.as_str().into()).collect();
+                m.insert(kind.to_string(), Value::Array(who));
+            }
+        }
+        t if t == topic::licensing_boards => {
+            // Only the boards of these professions, one entry per board.
+            if let Some(Value::Array(boards)) = m.get_mut("boards") {
+                boards.retain(|b| board_professions(b).iter().any(|p| profs.contains(p)));
                 for b in boards.iter_mut() {
-                    let plain = Profession::ALL
-                        .iter()
-                        .find(|p| b.get("profession").and_then(Value::as_str) == Some(p.key()))
-                        .map(|p| p.plain());
-                    if let (Some(obj), Some(plain)) = (b.as_object_mut(), plain) {
-                        obj.insert("profession_plain".into(), plain.into());
+                    let covered: Vec<Profession> =
+                        board_professions(b).into_iter().filter(|p| profs.contains(p)).collect();
+                    if let Some(obj) = b.as_object_mut() {
+                        obj.insert("professions_plain".into(), professions_plain(&covered).into());
                     }
                 }
             }
-            (r.topic, v)
-        })
-        .collect()
+            let boards = m.get("boards").and_then(Value::as_array).cloned().unwrap_or_default();
+            let without: Vec<Profession> = profs
+                .iter()
+                .filter(|p| !boards.iter().any(|b| board_professions(b).contains(p)))
+                .copied()
+                .collect();
+            m.insert("boards_unknown_for".into(), professions_plain(&without).into());
+        }
+        _ => {}
+    }
+}
+
+/// The professions a board entry (as JSON) licenses.
+pub fn board_professions(board: &Value) -> Vec<Profession> {
+    let keys: Vec<&str> = board
+        .get("professions")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    Profession::ALL.into_iter().filter(|p| keys.contains(&p.key())).collect()
 }

@@ -26,12 +26,20 @@ use super::markdown::{FormBlock, form_block};
 /// The heading of the list of citations at the end of a document.
 pub const LAWS_HEADING: &str = "Laws we cite";
 
-/// Writes the events of one document as an HTML fragment.
+/// Writes the events of one document as an HTML fragment. The "Laws we
+/// cite" list comes before the document's last signature block, so a reader
+/// meets the laws before signing; without signatures it comes last.
 pub fn write(events: &[Event<'_>]) -> String {
     let notes = Footnotes::collect(events);
+    let last_signatures = (0..events.len())
+        .rev()
+        .find(|i| matches!(form_block(events, *i), Some((FormBlock::Signatures(_), _))));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
+    let mut out = String::with_capacity(events.len() * 24);
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut in_link = 0usize;
+    let mut listed = false;
     let mut i = 0;
     while i < events.len() {
         if let Some(end) = notes.definition_end(i) {
@@ -39,6 +47,11 @@ pub fn write(events: &[Event<'_>]) -> String {
             continue;
         }
         if let Some((block, end)) = form_block(events, i) {
+            if Some(i) == last_signatures {
+                pulldown_cmark::html::push_html(&mut out, std::mem::take(&mut body).into_iter());
+                notes.write_list(events, &mut out);
+                listed = true;
+            }
             let mut html = String::new();
             form_html(&block, &mut signers, &mut html);
             body.push(Event::Html(html.into()));
@@ -51,14 +64,46 @@ pub fn write(events: &[Event<'_>]) -> String {
                 *nth += 1;
                 body.push(Event::InlineHtml(notes.reference(label, *nth).into()));
             }
+            Event::Start(Tag::Link { .. }) => {
+                in_link += 1;
+                body.push(events[i].clone());
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                body.push(events[i].clone());
+            }
+            Event::Text(t) if in_link == 0 => linkify(t, &mut body),
             other => body.push(other.clone()),
         }
         i += 1;
     }
-    let mut out = String::with_capacity(events.len() * 24);
     pulldown_cmark::html::push_html(&mut out, body.into_iter());
-    notes.write_list(events, &mut out);
+    if !listed {
+        notes.write_list(events, &mut out);
+    }
     out
+}
+
+/// Text with its web addresses as links (see
+/// [`markdown::web_addresses`]): each becomes an `<a>` element, the address
+/// escaped as text and as an attribute; everything else stays text.
+fn linkify<'e>(text: &str, body: &mut Vec<Event<'e>>) {
+    let mut at = 0;
+    for range in super::markdown::web_addresses(text) {
+        if range.start > at {
+            body.push(Event::Text(CowStr::from(text[at..range.start].to_string())));
+        }
+        let url = &text[range.clone()];
+        let href = if url.starts_with("www.") { format!("https://{url}") } else { url.to_string() };
+        let (mut attr, mut shown) = (String::new(), String::new());
+        let _ = pulldown_cmark_escape::escape_href(&mut attr, &href);
+        let _ = pulldown_cmark_escape::escape_html(&mut shown, url);
+        body.push(Event::InlineHtml(CowStr::from(format!("<a href=\"{attr}\">{shown}</a>"))));
+        at = range.end;
+    }
+    if at < text.len() {
+        body.push(Event::Text(CowStr::from(text[at..].to_string())));
+    }
 }
 
 /// A footnote label as pulldown-cmark matches it: without regard to case.
@@ -69,8 +114,7 @@ fn key(label: &str) -> String {
 /// The footnotes of a document: their numbers, references and definitions,
 /// by [`key`].
 struct Footnotes {
-    /// Label → number, in the order the text first cites each; definitions
-    /// nothing cites come last, in source order.
+    /// Label → number, in the order the text first cites each.
     numbers: BTreeMap<String, usize>,
     /// How many times the text cites each label.
     cited: BTreeMap<String, usize>,
@@ -107,16 +151,9 @@ impl Footnotes {
                 _ => {}
             }
         }
-        let mut uncited: Vec<(usize, String)> = definitions
-            .iter()
-            .filter(|(l, _)| !numbers.contains_key(*l))
-            .map(|(l, (start, _))| (*start, l.clone()))
-            .collect();
-        uncited.sort_unstable();
-        for (_, label) in uncited {
-            let next = numbers.len() + 1;
-            numbers.insert(label, next);
-        }
+        // A definition nothing cites is a law the text does not rely on: it
+        // is not listed (templates may define notes for rules they state
+        // only sometimes).
         Footnotes { numbers, cited, definitions, spans }
     }
 
@@ -144,7 +181,7 @@ impl Footnotes {
     /// The "Laws we cite" section: every definition, in number order, with
     /// links back to each place that cites it.
     fn write_list(&self, events: &[Event<'_>], out: &mut String) {
-        if self.definitions.is_empty() {
+        if !self.numbers.keys().any(|l| self.definitions.contains_key(l)) {
             return;
         }
         let mut ordered: Vec<(usize, &str)> =
@@ -285,10 +322,26 @@ pub(crate) mod tests {
         assert!(html.contains("<h2 id=\"laws-title\">Laws we cite</h2>"));
         let b = html.find("<li id=\"law-1\">Law B").expect("law 1 is b");
         let a = html.find("<li id=\"law-2\">Law A").expect("law 2 is a");
-        let z = html.find("<li id=\"law-3\">Law Z").expect("law 3 is z, uncited");
-        assert!(b < a && a < z, "{html}");
+        assert!(!html.contains("Law Z"), "a law nothing cites is not listed: {html}");
+        assert!(b < a, "{html}");
         assert!(html.contains("href=\"#law-1-ref-2\">Back to the text (2)"), "{html}");
         assert!(!html.contains("footnote"), "no pulldown-cmark footnote markup: {html}");
+    }
+
+    #[test]
+    fn laws_come_before_the_signatures_and_addresses_are_links() {
+        let md = "See www.hhs.gov/ocr and https://a.example/x?y=1&z=2.[^x]\n\n```signatures\nClient\n```\n\n[^x]: Law X\n";
+        let html = html(md);
+        let laws = html.find("Laws we cite").unwrap();
+        let sig = html.find("class=\"signatures\"").unwrap();
+        assert!(laws < sig, "{html}");
+        assert!(html.contains("<a href=\"https://www.hhs.gov/ocr\">www.hhs.gov/ocr</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://a.example/x?y=1&amp;z=2\">https://a.example/x?y=1&amp;z=2</a>."),
+            "{html}"
+        );
+        let hostile = self::html("Go to https://x.example/\\\"><script>alert(1)</script>");
+        assert!(!hostile.contains("<script>"), "{hostile}");
     }
 
     #[test]

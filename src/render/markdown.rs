@@ -20,14 +20,17 @@ pub fn options() -> Options {
 ///
 /// Raw HTML is turned into text: it never reaches the HTML output as markup,
 /// and the PDF, which cannot show it, shows the same characters.
+///
+/// Adjacent text is one event (an escaped value arrives from pulldown-cmark
+/// in pieces, split at each backslash), so a writer sees a web address or a
+/// word whole.
 pub fn events(markdown: &str) -> Vec<Event<'_>> {
-    Parser::new_ext(markdown, options())
-        .map(|event| match event {
-            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-            Event::InlineMath(m) | Event::DisplayMath(m) => Event::Text(m),
-            other => other,
-        })
-        .collect()
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        Event::InlineMath(m) | Event::DisplayMath(m) => Event::Text(m),
+        other => other,
+    });
+    pulldown_cmark::TextMergeStream::new(events).collect()
 }
 
 /// Escapes text for a Markdown template so that it reads as the same text.
@@ -103,6 +106,38 @@ pub fn form_block(events: &[Event<'_>], i: usize) -> Option<(FormBlock, usize)> 
     let labels: Vec<String> =
         text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
     Some((if signatures { FormBlock::Signatures(labels) } else { FormBlock::Fields(labels) }, j))
+}
+
+/// The byte ranges of the web addresses in `text`: `https://…`, `http://…`
+/// and `www.…`, starting at a word boundary and ending before white space, a
+/// quote or an angle bracket, without trailing punctuation.
+pub fn web_addresses(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = ["https://", "http://", "www."]
+        .iter()
+        .filter_map(|p| {
+            text[from..]
+                .match_indices(p)
+                .map(|(i, _)| from + i)
+                .find(|i| !text[..*i].ends_with(|c: char| c.is_alphanumeric() || "/.@".contains(c)))
+        })
+        .min()
+    {
+        let tail = &text[start..];
+        let mut end = tail.find(|c: char| c.is_whitespace() || "<>\"'`".contains(c)).unwrap_or(tail.len());
+        while end > 0 && tail[..end].ends_with(['.', ',', ';', ':', ')', '!', '?']) {
+            end -= 1;
+        }
+        let prefix = if tail.starts_with("www.") { 4 } else { tail.find("//").map_or(0, |i| i + 2) };
+        if end > prefix + 2 {
+            out.push(start..start + end);
+            from = start + end;
+        } else {
+            from = start + prefix.max(1);
+        }
+    }
+    out
 }
 
 /// The visible text of Markdown, as a reader would see it: the text of every

@@ -6,9 +6,6 @@ use crate::date::Date;
 use crate::render::Rendered;
 use crate::render::context::PageMeta;
 
-/// The document id of a state's packet.
-pub const PACKET: &str = "packet";
-
 /// One document going into a packet.
 pub struct Member<'a> {
     /// Its rendered forms.
@@ -25,6 +22,8 @@ pub struct Member<'a> {
 pub fn packet(
     practice: &str,
     forms_version: &str,
+    id: &str,
+    audience: &str,
     members: &[Member<'_>],
 ) -> Option<(Rendered, PageMeta, Date)> {
     let first = members.first()?;
@@ -40,13 +39,13 @@ pub fn packet(
     }
     let effective = members.iter().map(|m| m.effective).max()?;
     let state_name = first.meta.state_name.clone();
-    let title = format!("Forms for clients in {state_name}");
+    let title = format!("Forms for {audience} in {state_name}");
     let meta = PageMeta {
         title: title.clone(),
         practice: practice.to_string(),
         lang: first.meta.lang,
         state: first.meta.state.clone(),
-        document: PACKET.into(),
+        document: id.into(),
         clinician: None,
         version: forms_version.to_string(),
         effective: effective.long(),
@@ -54,6 +53,8 @@ pub fn packet(
         keywords: format!("informed consent, intake packet, {state_name}"),
         state_name,
         packet: Some(true),
+        text_size: members.iter().filter_map(|m| m.meta.text_size).max(),
+        logo: first.meta.logo.clone(),
         hash: None,
     };
     let rendered = Rendered {

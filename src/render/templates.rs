@@ -15,15 +15,7 @@ use crate::diag::{Diagnostic, FileId};
 use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.
-pub const DOCUMENT_ORDER: [&str; 7] = [
-    "consent",
-    "confidentiality",
-    "telehealth",
-    "minors",
-    "authorization",
-    "notes-authorization",
-    "privacy-notice",
-];
+pub const DOCUMENT_ORDER: [&str; 11] = crate::model::DOCUMENTS;
 
 /// One template file as loaded.
 #[derive(Clone, Debug)]
@@ -63,7 +55,21 @@ impl Templates {
         md.set_escape_fn(markdown::escape);
         let mut html = Tera::new();
         html.autoescape_on([".html"]);
-        for f in files.values() {
+        // Partials (`_*.md`) define the components documents use: they are
+        // added together first, then each document on its own, so an error
+        // names the file it is in.
+        let partials: Vec<&TemplateFile> =
+            files.values().filter(|f| f.name.starts_with('_') && f.name.ends_with(".md")).collect();
+        if let Err(e) = md.add_raw_templates(partials.iter().map(|f| (&f.name, &f.text))) {
+            let culprit = partials
+                .iter()
+                .find(|f| e.to_string().contains(f.name.as_str()))
+                .or(partials.first());
+            if let Some(f) = culprit {
+                diags.push(tera_error(&e, f.file, &f.origin));
+            }
+        }
+        for f in files.values().filter(|f| !f.name.starts_with('_')) {
             let target = if f.name.ends_with(".md") {
                 &mut md
             } else if f.name.ends_with(".html") {

@@ -197,7 +197,17 @@ impl<'a, 'e> Writer<'a, 'e> {
             }
             Event::Text(t) => {
                 self.saw_text(t);
-                escape_markup_into(t, &mut self.out)
+                // A web address is set by `url` (pdf.typ), which lets a line
+                // break only after a slash, never inside a word.
+                let mut at = 0;
+                for range in markdown::web_addresses(t) {
+                    escape_markup_into(&t[at..range.start], &mut self.out);
+                    self.out.push_str("#url(");
+                    string_lit_into(&t[range.clone()], &mut self.out);
+                    self.out.push_str(");");
+                    at = range.end;
+                }
+                escape_markup_into(&t[at..], &mut self.out)
             }
             Event::Code(t) => {
                 self.saw_text(t);

@@ -1,0 +1,249 @@
+//! Renders one document for one state: its date, the clinicians and
+//! professions it covers, what its template sees (see
+//! `render::context`), its Markdown and the two forms made from it, the rule
+//! versions it used and the required elements it lacks.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Document, LANG};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::load::{Inputs, LoadedJurisdiction};
+use crate::manifest::RuleUse;
+use crate::model::{Clinician, Profession, topic};
+use crate::render::context::{
+    ClinicianContext, DocContext, DocInfo, JurisdictionContext, LogoMeta, PageMeta, PracticeContext,
+    board_professions, topic_view,
+};
+use crate::render::packet::Member;
+use crate::render;
+use crate::resolve::Resolved;
+use crate::write::sha256_hex;
+
+/// What one state contributes to every document's context.
+pub struct StateScope<'a> {
+    /// USPS code.
+    pub state: &'a str,
+    /// Its rules.
+    pub jurisdiction: &'a LoadedJurisdiction,
+    /// Every topic, resolved for the build's date.
+    pub resolved: Vec<Resolved>,
+    /// The practice as templates see it here.
+    pub practice: PracticeContext,
+}
+
+impl<'a> StateScope<'a> {
+    /// The scope of `state` on `as_of`.
+    pub fn new(inputs: &'a Inputs, state: &'a str, as_of: Date) -> StateScope<'a> {
+        let jurisdiction = &inputs.jurisdictions[state];
+        let resolved = crate::resolve::resolve(&jurisdiction.rules, as_of);
+        let practice = PracticeContext::new(&inputs.practice, state);
+        StateScope { state, jurisdiction, resolved, practice }
+    }
+
+    /// What templates see of every topic, for these professions.
+    pub fn topics(&self, relevant: &[Profession]) -> BTreeMap<&'static str, Value> {
+        self.resolved.iter().map(|r| (r.topic, topic_view(r, relevant))).collect()
+    }
+
+    /// A clinician as templates see them here on `date`, with their board.
+    pub fn clinician(&self, inputs: &Inputs, c: &Clinician, date: Date) -> ClinicianContext {
+        let topics = self.topics(&[c.profession]);
+        let board = topics[topic::licensing_boards]["listed"]
+            .as_array()
+            .and_then(|bs| bs.iter().find(|b| board_professions(b).contains(&c.profession)))
+            .cloned();
+        ClinicianContext::new(&inputs.practice, c, self.state, date, board)
+    }
+
+    /// The date a document states as its effective date: the practice's
+    /// `effective` date, or a later date on which a rule `topics` hold took
+    /// force; without a practice date, the latest such rule date or the day
+    /// the rule file was reviewed, whichever is later (a fixed date, so a
+    /// daily build does not redate the forms); never after `as_of`, so forms
+    /// built for a past date are dated from that date.
+    pub fn effective_date(&self, practice: Option<Date>, used: &[String], as_of: Date) -> Date {
+        let rule_dates = self
+            .resolved
+            .iter()
+            .filter(|r| used.iter().any(|u| u == r.topic))
+            .flat_map(|r| r.in_force.iter().filter_map(|v| v.effective));
+        let latest = rule_dates.max();
+        let base = match practice {
+            Some(d) => d,
+            None => {
+                let reviewed = *self.jurisdiction.rules.last_reviewed.get_ref();
+                latest.map_or(reviewed, |l| l.max(reviewed))
+            }
+        };
+        latest.map_or(base, |l| l.max(base)).min(as_of)
+    }
+}
+
+fn relevant(team: &[&Clinician], clinician: Option<&Clinician>) -> Vec<Profession> {
+    match clinician {
+        Some(c) => vec![c.profession],
+        None if team.is_empty() => Profession::ALL.to_vec(),
+        None => Profession::ALL.into_iter().filter(|p| team.iter().any(|c| c.profession == *p)).collect(),
+    }
+}
+
+/// Renders one document for one state (and, for a clinician's own form, one
+/// clinician), naming the clinicians licensed in the state on its date.
+pub fn render_document(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    doc: &str,
+    clinician: Option<&Clinician>,
+    as_of: Date,
+) -> Result<Document, Diagnostic> {
+    let used = inputs.templates.variables(doc);
+    let effective = scope.effective_date(inputs.practice.effective, &used, as_of);
+    // The care team: clinicians licensed here on the document's date.
+    let team: Vec<&Clinician> = inputs
+        .practice
+        .clinicians
+        .iter()
+        .filter(|c| c.license_on(scope.state, effective).is_some())
+        .collect();
+    let professions = relevant(&team, clinician);
+    let topics = scope.topics(&professions);
+    let team_ctx: Vec<ClinicianContext> =
+        team.iter().map(|c| scope.clinician(inputs, c, effective)).collect();
+    let named = clinician.map(|c| scope.clinician(inputs, c, effective));
+    let rules_name = &scope.jurisdiction.rules.name;
+    let ctx = DocContext {
+        practice: &scope.practice,
+        jurisdiction: JurisdictionContext {
+            code: scope.state.to_string(),
+            name: rules_name.clone(),
+            last_reviewed: scope.jurisdiction.rules.last_reviewed.get_ref().to_string(),
+        },
+        doc: DocInfo {
+            id: doc.to_string(),
+            effective: effective.long(),
+            version: inputs.practice.forms_version.clone(),
+        },
+        care_team: &team_ctx,
+        clinician: named.as_ref(),
+        topics: &topics,
+    };
+    let context = tera::Context::from_serialize(&ctx)
+        .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))?;
+    let rendered = render::from_markdown(inputs.templates.render_markdown(doc, &context)?);
+    let rules = scope
+        .resolved
+        .iter()
+        .filter(|r| used.iter().any(|u| u == r.topic))
+        .map(|r| RuleUse {
+            state: scope.state.to_string(),
+            topic: r.topic.to_string(),
+            effective: r.in_force.iter().filter_map(|v| v.effective).max().map(|d| d.to_string()),
+            citation: Some(
+                r.in_force.iter().map(|v| v.citation.as_str()).collect::<Vec<_>>().join("; "),
+            )
+            .filter(|c| !c.is_empty()),
+            status: if r.in_force.iter().all(|v| v.confirmed) && r.uncovered.is_empty() {
+                "confirmed"
+            } else {
+                "unconfirmed"
+            }
+            .into(),
+            value_sha256: sha256_hex(topics[r.topic].to_string().as_bytes()),
+        })
+        .collect();
+    let missing = inputs
+        .templates
+        .requirements
+        .get(doc)
+        .map(|els| {
+            crate::lint::required::missing(els, &rendered.text, &topics, &scope.practice.services)
+        })
+        .unwrap_or_default();
+    let meta = PageMeta {
+        title: rendered.title.clone(),
+        practice: inputs.practice.name.get_ref().clone(),
+        lang: LANG,
+        state: scope.state.to_string(),
+        state_name: rules_name.clone(),
+        document: doc.to_string(),
+        clinician: Some(clinician.map(|c| c.name.clone())),
+        version: inputs.practice.forms_version.clone(),
+        effective: effective.long(),
+        effective_date: effective.to_string(),
+        keywords: format!("informed consent, {rules_name}, {doc}"),
+        packet: None,
+        text_size: text_size(doc, &topics),
+        logo: inputs.logo.as_ref().map(|l| LogoMeta {
+            file: l.name.to_string(),
+            alt: inputs.practice.logo_alt.clone().unwrap_or_default(),
+            sha256: l.sha256.clone(),
+        }),
+        hash: None,
+    };
+    Ok(Document {
+        state: scope.state.to_string(),
+        id: doc.to_string(),
+        clinician: clinician.map(|c| c.id.get_ref().clone()),
+        rendered,
+        rules,
+        effective,
+        missing,
+        meta,
+        packet: false,
+    })
+}
+
+/// The smallest type size a state allows a release form, from its known
+/// `authorization` rules, for the documents those rules govern.
+fn text_size(doc: &str, topics: &BTreeMap<&'static str, Value>) -> Option<u32> {
+    if !matches!(doc, "authorization" | "notes-authorization") {
+        return None;
+    }
+    topics[topic::authorization]["rules"]
+        .as_array()?
+        .iter()
+        .filter(|r| r["known"] == true)
+        .filter_map(|r| r["min_type_pt"].as_u64())
+        .max()
+        .map(|n| n as u32)
+}
+
+/// A state's packet as a document: its members' rules, once each by topic.
+pub fn packet_document(
+    inputs: &Inputs,
+    id: &'static str,
+    audience: &str,
+    members: &[&Document],
+) -> Option<Document> {
+    let parts: Vec<Member<'_>> = members
+        .iter()
+        .map(|d| Member { rendered: &d.rendered, meta: &d.meta, effective: d.effective })
+        .collect();
+    let (rendered, meta, effective) = render::packet::packet(
+        inputs.practice.name.get_ref(),
+        &inputs.practice.forms_version,
+        id,
+        audience,
+        &parts,
+    )?;
+    let mut rules: Vec<RuleUse> = Vec::new();
+    for r in members.iter().flat_map(|d| &d.rules) {
+        if !rules.iter().any(|x| x.topic == r.topic) {
+            rules.push(r.clone());
+        }
+    }
+    Some(Document {
+        state: members[0].state.clone(),
+        id: id.into(),
+        clinician: None,
+        rendered,
+        rules,
+        effective,
+        missing: Vec::new(),
+        meta,
+        packet: true,
+    })
+}

@@ -1,0 +1,125 @@
+//! Which documents a state gets: the practice's `documents`, less those its
+//! services rule out there (with a warning when it listed one), plus those
+//! the law or its fees call for (the Good Faith Estimate notice for a
+//! practice taking self-pay clients; a clinician's professional disclosure
+//! statement where the state requires one); and which go into each packet.
+
+use crate::diag::Diagnostic;
+use crate::load::Inputs;
+use crate::model::Practice;
+
+/// A packet: which audience, its document id, and its documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketPlan {
+    /// `packet` (adults), `packet-minor`, `packet-couple`.
+    pub id: &'static str,
+    /// Its title's audience ("adult clients").
+    pub audience: &'static str,
+    /// Its documents, in order.
+    pub documents: Vec<String>,
+}
+
+/// The practice-wide documents of `state`, in packet order, and warnings
+/// for documents listed that the practice's services rule out there.
+pub fn documents(inputs: &Inputs, state: &str) -> (Vec<String>, Vec<Diagnostic>) {
+    let p = &inputs.practice;
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for d in &p.documents {
+        let id = d.get_ref().as_str();
+        if let Some(why) = ruled_out(p, state, id) {
+            warnings.push(
+                Diagnostic::warning(
+                    "document-not-offered",
+                    format!("`{id}` is listed in `documents` but not built for {state}: {why}"),
+                )
+                .at(inputs.practice_file, d.span())
+                .with_hint("remove it from `documents`, or offer the service in `[services]`"),
+            );
+            continue;
+        }
+        out.push(id.to_string());
+    }
+    if p.fees.self_pay && !out.iter().any(|d| d == "good-faith-estimate") {
+        out.push("good-faith-estimate".into());
+    }
+    let ids = inputs.templates.document_ids();
+    out.sort_by_key(|d| ids.iter().position(|i| i == d));
+    (out, warnings)
+}
+
+/// Why a listed document is not built in `state`, if it is not.
+fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
+    match id {
+        "telehealth" if !p.telehealth_in(state) => {
+            Some("the practice does not offer telehealth there (`[services] telehealth`)")
+        }
+        "minors" if !p.services.minors => {
+            Some("the practice does not see clients under 18 (`[services] minors`)")
+        }
+        "good-faith-estimate" if !p.fees.self_pay => {
+            Some("the practice takes no self-pay clients (`[fees] self_pay`)")
+        }
+        "disclosure" => Some("a disclosure statement names one clinician: list it in `per_clinician`"),
+        _ => None,
+    }
+}
+
+/// The packets of `state` from its practice-wide `documents`: the adult
+/// packet (every document but the minors form), the minor packet when the
+/// practice sees minors (every document), and the couple packet when the
+/// practice sees couples and lists it; `[packets]` replaces any list.
+pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
+    let chosen = |list: &Option<Vec<toml::Spanned<String>>>, default: Vec<String>| match list {
+        Some(l) => documents
+            .iter()
+            .filter(|d| l.iter().any(|x| x.get_ref() == *d))
+            .cloned()
+            .collect(),
+        None => default,
+    };
+    let all: Vec<String> = documents.to_vec();
+    let adult: Vec<String> = documents.iter().filter(|d| *d != "minors").cloned().collect();
+    let mut out =
+        vec![PacketPlan { id: "packet", audience: "adult clients", documents: chosen(&p.packets.adult, adult) }];
+    if p.services.minors {
+        out.push(PacketPlan {
+            id: "packet-minor",
+            audience: "clients under 18 and their parents",
+            documents: chosen(&p.packets.minor, all),
+        });
+    }
+    if p.services.couples && p.packets.couple.is_some() {
+        out.push(PacketPlan {
+            id: "packet-couple",
+            audience: "couples",
+            documents: chosen(&p.packets.couple, Vec::new()),
+        });
+    }
+    out.retain(|k| !k.documents.is_empty());
+    out
+}
+
+/// Warnings for `[packets]` entries naming a document the practice does not
+/// build (the packet leaves it out).
+pub fn packet_warnings(inputs: &Inputs) -> Vec<Diagnostic> {
+    let p = &inputs.practice;
+    let lists = [&p.packets.adult, &p.packets.minor, &p.packets.couple];
+    let mut out = Vec::new();
+    for entry in lists.into_iter().flatten().flatten() {
+        let id = entry.get_ref();
+        let listed = p.documents.iter().any(|d| d.get_ref() == id)
+            || (id == "good-faith-estimate" && p.fees.self_pay);
+        if !listed {
+            out.push(
+                Diagnostic::warning(
+                    "packet-document",
+                    format!("`[packets]` lists `{id}`, which `documents` does not"),
+                )
+                .at(inputs.practice_file, entry.span())
+                .with_hint("a packet holds only documents the practice builds; add it to `documents`"),
+            );
+        }
+    }
+    out
+}
