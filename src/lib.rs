@@ -25,6 +25,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diag;
+pub mod forms;
 pub mod lint;
 pub mod load;
 pub mod model;

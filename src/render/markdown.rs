@@ -75,7 +75,8 @@ pub enum FormBlock {
     /// Signature blocks, one per role ("Client"), each with signature,
     /// printed-name and date lines.
     Signatures(Vec<String>),
-    /// Labelled blanks ("Date of birth").
+    /// Labelled blanks ("Date of birth") and check boxes ("[ ] May we
+    /// leave you a voicemail?"), see [`crate::forms`].
     Fields(Vec<String>),
 }
 
@@ -122,7 +123,8 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
                 }
                 FormBlock::Fields(labels) => {
                     for l in labels {
-                        out.push_str(&format!("{l}\n"));
+                        // A check box's `[ ] ` is not text a reader reads.
+                        out.push_str(&format!("{}\n", crate::forms::blank(&l).1));
                     }
                 }
             }
