@@ -59,6 +59,9 @@ pub struct TargetArgs {
     /// Formats the build writes
     #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
     pub formats: FormatList,
+    /// Form fields in the PDFs: fill in and sign on screen, or none for paper only
+    #[arg(long, value_enum, value_name = "none|fields", default_value_t = PdfFormsArg::Fields)]
+    pub pdf_forms: PdfFormsArg,
     /// Use the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -160,6 +163,15 @@ pub enum MessageFormatArg {
     Short,
     /// JSON Lines on standard output
     Json,
+}
+
+/// `--pdf-forms`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PdfFormsArg {
+    /// Lines to fill in by hand only
+    None,
+    /// A form field on every line to fill in
+    Fields,
 }
 
 /// `explain --format`.

@@ -9,6 +9,9 @@
 //! file outside these three can be read, so there is no disk or network
 //! access and no package download.
 
+pub mod acroform;
+pub mod field_font;
+
 use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -23,7 +26,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::date::Date;
 
 /// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL 1.1).
-static FONT_DATA: [&[u8]; 4] = [
+pub(crate) static FONT_DATA: [&[u8]; 4] = [
     include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
@@ -115,7 +118,9 @@ impl Engine {
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| describe(&errors))
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| describe(&errors))?;
+        // The lines to fill in become form fields (src/pdf/acroform.rs).
+        acroform::add(pdf, &acroform::placed(&document)?)
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Formats {
     pub html: bool,
     /// Write `.pdf` files.
     pub pdf: bool,
+    /// Give the PDFs form fields to fill in and sign on screen (`--pdf-forms`).
+    pub pdf_forms: bool,
 }
 
 /// What to plan.
@@ -114,6 +116,7 @@ fn packet(inputs: &Inputs, members: &[Document]) -> Option<Document> {
         if i > 0 {
             typst.push_str("\n#pagebreak()\n\n");
         }
+        typst.push_str(&crate::render::typst::form_document(&d.id));
         typst.push_str(&d.rendered.typst);
         markdown.push_str(&d.rendered.markdown);
         markdown.push('\u{0}');
@@ -562,6 +565,8 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 .as_bytes(),
         );
         d.meta["hash"] = Value::from(&content[..10]);
+        // Read by pdf.typ (and so part of the PDF's key): form fields or none.
+        d.meta["forms"] = Value::Bool(opts.formats.pdf_forms);
         let md_name = format!("{}.md", d.id);
         let mut formats = Vec::new();
         if opts.formats.html && !d.packet {

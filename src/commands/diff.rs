@@ -131,7 +131,7 @@ pub fn run(opts: &DiffOptions, reporter: &mut Reporter) -> Outcome {
                     &i,
                     &PlanOptions {
                         states: StateSelection::List(states),
-                        formats: Formats { html: false, pdf: false },
+                        formats: Formats { html: false, pdf: false, pdf_forms: false },
                         as_of: opts.as_of,
                     },
                 );
