@@ -31,6 +31,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of practice.toml and of the jurisdiction files, for editors
     Schema(SchemaArgs),
+    /// Fill a generated PDF's form fields by name, from a JSON file of values
+    Fill(FillArgs),
 }
 
 /// Flags that select input folders.
@@ -143,6 +145,22 @@ pub struct SchemaArgs {
     /// Which file's schema (default: both, keyed by name)
     #[arg(value_enum)]
     pub file: Option<SchemaFile>,
+}
+
+/// `consentgen fill`.
+#[derive(Debug, Args)]
+pub struct FillArgs {
+    /// The PDF form to fill (made by `consentgen build`)
+    pub form: PathBuf,
+    /// JSON object of values by field name, e.g. {"client.name": "Ana Ruiz"} (`-`: standard input)
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// Where to write the filled PDF
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Draw the values into the pages and remove the form fields
+    #[arg(long)]
+    pub flatten: bool,
 }
 
 /// The input files that have a schema.

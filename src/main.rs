@@ -139,6 +139,15 @@ fn run(cli: Cli) -> Outcome {
             };
             commands::diff::run(&opts, &mut reporter)
         }
+        Command::Fill(args) => commands::fill::run(
+            &commands::fill::FillOptions {
+                form: args.form,
+                data: args.data,
+                out: args.out,
+                flatten: args.flatten,
+            },
+            &mut Reporter::default(),
+        ),
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
         Command::Schema(args) => commands::schema::run(match args.file {
             None => Which::Both,

@@ -11,6 +11,7 @@
 
 pub mod acroform;
 pub mod field_font;
+pub mod fill;
 
 use std::sync::OnceLock;
 
