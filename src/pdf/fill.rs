@@ -623,11 +623,10 @@ impl Flattener {
             // The widget's ParentTree entry goes with it.
             if let Some((key, _)) = element
                 && let Some(mut nums) = self.nums(doc)
+                && let Some(pos) = nums.chunks(2).position(|p| p[0].as_i64().ok() == Some(key))
             {
-                if let Some(pos) = nums.chunks(2).position(|p| p[0].as_i64().ok() == Some(key)) {
-                    nums.drain(pos * 2..pos * 2 + 2);
-                    self.set_nums(doc, nums)?;
-                }
+                nums.drain(pos * 2..pos * 2 + 2);
+                self.set_nums(doc, nums)?;
             }
             match (drawn, element) {
                 (Some(xobject), Some((_, elem))) if page_array.is_some() => {
