@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
@@ -165,10 +166,17 @@ fn win_ansi(code: u8) -> Option<char> {
 /// Adds the font file and the simple font `/CgR`; returns the font file's
 /// id and the font's.
 pub fn add_simple(doc: &mut Document, m: &Metrics) -> (ObjectId, ObjectId) {
-    let mut file =
-        Stream::new(dictionary! { "Length1" => font_data().len() as i64 }, font_data().to_vec());
-    let _ = file.compress();
-    let file = doc.add_object(file);
+    // Compressed once per process: every PDF of a build embeds the same bytes.
+    static FILE: OnceLock<Stream> = OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        let mut file = Stream::new(
+            dictionary! { "Length1" => font_data().len() as i64 },
+            font_data().to_vec(),
+        );
+        let _ = file.compress();
+        file
+    });
+    let file = doc.add_object(file.clone());
     let descriptor = doc.add_object(m.descriptor(file));
     let missing = m.advance(0);
     let widths: Vec<Object> = (32u8..=255)
