@@ -95,10 +95,10 @@ pub fn run(opts: &FillOptions, reporter: &mut Reporter) -> Outcome {
         reporter.error(&format!("{e:#}"), "check that the output folder is writable");
         return Outcome::BadInput;
     }
+    let count = values.values().filter(|v| !v.is_null()).count();
     reporter.status(&format!(
-        "filled {} field{} of {} into {}{}",
-        values.values().filter(|v| !v.is_null()).count(),
-        if values.len() == 1 { "" } else { "s" },
+        "filled {count} field{} of {} into {}{}",
+        if count == 1 { "" } else { "s" },
         opts.form.display(),
         opts.out.display(),
         if opts.flatten { ", flattened" } else { "" }
