@@ -31,6 +31,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of practice.toml and of the jurisdiction files, for editors
     Schema(SchemaArgs),
+    /// Fill a generated PDF's form fields by name, from a JSON file of values
+    Fill(FillArgs),
 }
 
 /// Flags that select input folders.
@@ -59,6 +61,9 @@ pub struct TargetArgs {
     /// Formats the build writes
     #[arg(long, value_name = "html,pdf", default_value = "html,pdf", value_parser = parse_formats)]
     pub formats: FormatList,
+    /// Form fields in the PDFs: fill in and sign on screen, or none for paper only
+    #[arg(long, value_enum, value_name = "none|fields", default_value_t = PdfFormsArg::Fields)]
+    pub pdf_forms: PdfFormsArg,
     /// Use the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -146,6 +151,22 @@ pub struct SchemaArgs {
     pub file: Option<SchemaFile>,
 }
 
+/// `consentgen fill`.
+#[derive(Debug, Args)]
+pub struct FillArgs {
+    /// The PDF form to fill (made by `consentgen build`)
+    pub form: PathBuf,
+    /// JSON object of values by field name, e.g. {"client.name": "Ana Ruiz"} (`-`: standard input)
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// Where to write the filled PDF
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Draw the values into the pages and remove the form fields
+    #[arg(long)]
+    pub flatten: bool,
+}
+
 /// The input files that have a schema.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum SchemaFile {
@@ -166,6 +187,15 @@ pub enum MessageFormatArg {
     Short,
     /// JSON Lines on standard output
     Json,
+}
+
+/// `--pdf-forms`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PdfFormsArg {
+    /// Lines to fill in by hand only
+    None,
+    /// A form field on every line to fill in
+    Fields,
 }
 
 /// `explain --format`.

@@ -151,10 +151,7 @@ pub fn text(
             version_text(&mut out, r, v);
         }
         if !r.in_force.is_empty() && !r.uncovered.is_empty() {
-            out.push_str(&format!(
-                "  No rule recorded for: {}\n",
-                professions_plain(&r.uncovered)
-            ));
+            out.push_str(&format!("  No rule recorded for: {}\n", professions_plain(&r.uncovered)));
         }
         if let Some(next) = r.next_change {
             out.push_str(&format!("  Changes on: {next}\n"));
@@ -253,7 +250,8 @@ pub fn coverage(jurisdictions: &BTreeMap<String, LoadedJurisdiction>, as_of: Dat
             .collect();
         let count = |s: &str| cells.iter().filter(|c| c.status == s).count();
         let confirmed = count("confirmed");
-        let official = cells.iter().filter(|c| c.status == "confirmed" && c.source == "official").count();
+        let official =
+            cells.iter().filter(|c| c.status == "confirmed" && c.source == "official").count();
         let mut t = Map::new();
         t.insert("cells".into(), cells.len().into());
         for s in ["confirmed", "partial", "unconfirmed", "none"] {

@@ -51,4 +51,3 @@ fn hex(digest: &[u8]) -> String {
     }
     s
 }
-

@@ -31,6 +31,7 @@ pub mod commands;
 pub mod date;
 pub mod diag;
 pub mod explain;
+pub mod forms;
 pub mod io;
 pub mod lint;
 pub mod load;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::Parser as _;
 use consentgen::Outcome;
 use consentgen::cli::{
-    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States, TargetArgs,
+    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, PdfFormsArg, SchemaFile, States,
+    TargetArgs,
 };
 use consentgen::commands;
 use consentgen::commands::build::BuildOptions;
@@ -48,14 +49,23 @@ fn reporter(format: MessageFormatArg) -> Reporter {
     })
 }
 
-fn plan_options(states: Option<States>, formats: FormatList, as_of: Date) -> PlanOptions {
+fn plan_options(
+    states: Option<States>,
+    formats: FormatList,
+    pdf_forms: PdfFormsArg,
+    as_of: Date,
+) -> PlanOptions {
     PlanOptions {
         states: match states {
             None => StateSelection::Practice,
             Some(States::All) => StateSelection::All,
             Some(States::List(l)) => StateSelection::List(l),
         },
-        formats: Formats { html: formats.html, pdf: formats.pdf },
+        formats: Formats {
+            html: formats.html,
+            pdf: formats.pdf,
+            pdf_forms: matches!(pdf_forms, PdfFormsArg::Fields),
+        },
         as_of,
     }
 }
@@ -82,7 +92,7 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
         jurisdictions: args.inputs.jurisdictions,
         templates: args.inputs.templates,
     };
-    let plan = plan_options(args.states, args.formats, date);
+    let plan = plan_options(args.states, args.formats, args.pdf_forms, date);
     Ok((reporter, inputs, args.out, plan))
 }
 
@@ -136,6 +146,15 @@ fn run(cli: Cli) -> Outcome {
             };
             commands::diff::run(&opts, &mut reporter)
         }
+        Command::Fill(args) => commands::fill::run(
+            &commands::fill::FillOptions {
+                form: args.form,
+                data: args.data,
+                out: args.out,
+                flatten: args.flatten,
+            },
+            &mut Reporter::default(),
+        ),
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
         Command::Schema(args) => commands::schema::run(match args.file {
             None => Which::Both,

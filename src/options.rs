@@ -34,6 +34,8 @@ pub struct Formats {
     pub html: bool,
     /// Write `.pdf` files.
     pub pdf: bool,
+    /// Give the PDFs form fields to fill in and sign on screen (`--pdf-forms`).
+    pub pdf_forms: bool,
 }
 
 /// What to plan: which states, which formats, and the date whose rules apply.

@@ -6,8 +6,12 @@
 //! three virtual files: the page template `/main.typ`, the document's markup
 //! `/body.typ` (from the Typst writer) and `/meta.json` (title, practice,
 //! footer data), and the practice's logo when it has one. Strings in
-//! `/meta.json` are data to Typst, never markup. No other file can be read, so there is no disk or network
-//! access and no package download.
+//! `/meta.json` are data to Typst, never markup. No other file can be read,
+//! so there is no disk or network access and no package download.
+
+pub mod acroform;
+pub mod field_font;
+pub mod fill;
 
 use std::sync::OnceLock;
 
@@ -23,7 +27,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::date::Date;
 
 /// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL 1.1).
-static FONT_DATA: [&[u8]; 4] = [
+pub(crate) static FONT_DATA: [&[u8]; 4] = [
     include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
@@ -70,7 +74,8 @@ impl Engine {
         let main_id = file_id("/main.typ");
         Engine {
             library: LazyHash::new(Library::builder().build()),
-            logo: logo.map(|(name, bytes)| (file_id(&format!("/{name}")), Bytes::new(bytes.to_vec()))),
+            logo: logo
+                .map(|(name, bytes)| (file_id(&format!("/{name}")), Bytes::new(bytes.to_vec()))),
             main: Source::new(main_id, template.to_string()),
             main_id,
             body_id: file_id("/body.typ"),
@@ -118,7 +123,11 @@ impl Engine {
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| self.problems(&world, &errors))
+        let pdf =
+            typst_pdf::pdf(&document, &options).map_err(|errors| self.problems(&world, &errors))?;
+        // The lines to fill in become form fields (src/pdf/acroform.rs).
+        let placed = acroform::placed(&document).map_err(PdfError::plain)?;
+        acroform::add(pdf, &placed).map_err(PdfError::plain)
     }
 
     /// Typst's errors with the place each points at: the page template (a
@@ -195,7 +204,7 @@ pub struct PdfProblem {
 }
 
 impl PdfError {
-    fn plain(message: String) -> PdfError {
+    pub(crate) fn plain(message: String) -> PdfError {
         PdfError {
             problems: vec![PdfProblem {
                 place: Place::Unknown,

@@ -54,11 +54,18 @@ pub struct Resolved {
 /// Returns the version in effect for `profession` on `as_of`: the latest
 /// binding it whose start is on or before `as_of` (the later in the file on
 /// a tie).
-pub fn version_at<V: RuleVersion>(versions: &[V], profession: Profession, as_of: Date) -> Option<usize> {
+pub fn version_at<V: RuleVersion>(
+    versions: &[V],
+    profession: Profession,
+    as_of: Date,
+) -> Option<usize> {
     let mut best: Option<(Date, usize)> = None;
     for (i, v) in versions.iter().enumerate() {
         let Some(start) = v.start() else { continue };
-        if start <= as_of && v.professions().contains(&profession) && best.is_none_or(|(d, _)| start >= d) {
+        if start <= as_of
+            && v.professions().contains(&profession)
+            && best.is_none_or(|(d, _)| start >= d)
+        {
             best = Some((start, i));
         }
     }
@@ -149,7 +156,10 @@ impl InForce {
         let mut m = Map::new();
         let v = self.version.as_object();
         for field in fields {
-            m.insert(field.to_string(), v.and_then(|v| v.get(*field)).cloned().unwrap_or(Value::Null));
+            m.insert(
+                field.to_string(),
+                v.and_then(|v| v.get(*field)).cloned().unwrap_or(Value::Null),
+            );
         }
         let applies: Vec<Value> = if self.professions.len() == Profession::ALL.len() {
             vec!["all".into()]
@@ -157,7 +167,9 @@ impl InForce {
             self.professions.iter().map(|p| p.key().into()).collect()
         };
         m.insert("applies_to".into(), Value::Array(applies));
-        for key in ["effective", "in_force_by", "citation", "source", "status", "unconfirmed", "note"] {
+        for key in
+            ["effective", "in_force_by", "citation", "source", "status", "unconfirmed", "note"]
+        {
             if let Some(x) = v.and_then(|v| v.get(key)) {
                 m.insert(key.into(), x.clone());
             }
@@ -213,14 +225,22 @@ mod tests {
         assert_eq!(at("2019-12-31", psy), Some(false), "day before a change");
         assert_eq!(at("2020-01-01", psy), Some(true), "the day of a change");
         assert_eq!(at("2027-01-01", psy), Some(false), "a change for one profession");
-        assert_eq!(at("2027-01-01", Profession::ClinicalSocialWorker), Some(true), "not for others");
+        assert_eq!(
+            at("2027-01-01", Profession::ClinicalSocialWorker),
+            Some(true),
+            "not for others"
+        );
     }
 
     #[test]
     fn groups_professions_that_share_a_version() {
         let j = Topic {
             versions: vec![
-                version("effective = 2020-01-01", "[\"professional_counselor\", \"clinical_social_worker\"]", true),
+                version(
+                    "effective = 2020-01-01",
+                    "[\"professional_counselor\", \"clinical_social_worker\"]",
+                    true,
+                ),
                 version("effective = 2021-01-01", "[\"psychologist\"]", false),
             ],
         };
@@ -231,7 +251,10 @@ mod tests {
             r.in_force[1].professions,
             vec![Profession::ProfessionalCounselor, Profession::ClinicalSocialWorker]
         );
-        assert_eq!(r.uncovered, vec![Profession::MarriageFamilyTherapist, Profession::Psychiatrist]);
+        assert_eq!(
+            r.uncovered,
+            vec![Profession::MarriageFamilyTherapist, Profession::Psychiatrist]
+        );
         assert!(r.explain_value().is_array());
     }
 }

@@ -125,7 +125,7 @@ pub fn affected_documents(
             .collect();
         let opts = PlanOptions {
             states: StateSelection::List(states),
-            formats: Formats { html: false, pdf: false },
+            formats: Formats { html: false, pdf: false, pdf_forms: false },
             as_of,
         };
         let planned = match plan(&loaded, &opts) {

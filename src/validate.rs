@@ -60,10 +60,14 @@ pub fn unstaffed(inputs: &Inputs, state: &str, date: Date) -> Option<Diagnostic>
     let p = &inputs.practice;
     // Only the practice's own states: `--states all` previews other states.
     let own = p.states.iter().any(|s| s.get_ref() == state);
-    if !own || p.clinicians.is_empty() || p.clinicians.iter().any(|c| c.license_on(state, date).is_some()) {
+    if !own
+        || p.clinicians.is_empty()
+        || p.clinicians.iter().any(|c| c.license_on(state, date).is_some())
+    {
         return None;
     }
-    let message = format!("no clinician of the practice holds a licence in {state} valid on {date}");
+    let message =
+        format!("no clinician of the practice holds a licence in {state} valid on {date}");
     let d = if p.per_clinician.is_empty() {
         Diagnostic::warning("unstaffed", message)
     } else {

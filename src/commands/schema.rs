@@ -30,10 +30,10 @@ pub fn run(which: Which) -> Outcome {
     let value = match which {
         Which::Practice => practice(),
         Which::Jurisdiction => jurisdiction(),
-        Which::Context => serde_json::to_value(schemars::schema_for!(
-            crate::render::context::DocContext<'static>
-        ))
-        .unwrap_or_default(),
+        Which::Context => {
+            serde_json::to_value(schemars::schema_for!(crate::render::context::DocContext<'static>))
+                .unwrap_or_default()
+        }
         Which::Both => {
             serde_json::json!({ "practice": practice(), "jurisdiction": jurisdiction() })
         }

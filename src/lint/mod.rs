@@ -38,11 +38,8 @@ pub fn lint(
     }
     for m in missing {
         out.push(
-            Diagnostic::error(
-                "missing-element",
-                format!("{name}: lacks {} (`{}`)", m.what, m.id),
-            )
-            .with_hint("the template must contain it; see templates/requirements.toml"),
+            Diagnostic::error("missing-element", format!("{name}: lacks {} (`{}`)", m.what, m.id))
+                .with_hint("the template must contain it; see templates/requirements.toml"),
         );
     }
     out

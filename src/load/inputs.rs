@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::bundle;
-use crate::io::{ReadError, read_bounded};
 use crate::date::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
+use crate::io::{ReadError, read_bounded};
 use crate::model::{Jurisdiction, Practice};
 use crate::options::InputOptions;
 use crate::render::templates::Templates;
@@ -55,7 +55,10 @@ impl Logo {
     pub fn data_url(&self) -> String {
         use base64::Engine as _;
         let mime = if self.name.ends_with(".svg") { "image/svg+xml" } else { "image/png" };
-        format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&self.bytes))
+        format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&self.bytes)
+        )
     }
 }
 
@@ -64,7 +67,12 @@ pub const MAX_LOGO_BYTES: u64 = 512 << 10;
 
 /// Reads the practice's logo (`logo`, relative to the practice file): a PNG
 /// or SVG file, with `logo_alt` its text alternative.
-fn logo(sources: &Sources, file: FileId, practice: &Practice, practice_path: Option<&Path>) -> Result<Option<Logo>, Diagnostic> {
+fn logo(
+    sources: &Sources,
+    file: FileId,
+    practice: &Practice,
+    practice_path: Option<&Path>,
+) -> Result<Option<Logo>, Diagnostic> {
     let Some(rel) = &practice.logo else { return Ok(None) };
     let at = |d: Diagnostic| d.at(file, rel.span());
     let _ = sources;
@@ -91,9 +99,12 @@ fn logo(sources: &Sources, file: FileId, practice: &Practice, practice_path: Opt
     } else if svg {
         "logo.svg"
     } else {
-        return Err(at(Diagnostic::error("logo", format!("`{}` is neither a PNG nor an SVG image", path.display())))
-            .with_label("this file")
-            .with_hint("save the logo as PNG or SVG"));
+        return Err(at(Diagnostic::error(
+            "logo",
+            format!("`{}` is neither a PNG nor an SVG image", path.display()),
+        ))
+        .with_label("this file")
+        .with_hint("save the logo as PNG or SVG"));
     };
     let sha256 = crate::io::sha256_hex(&bytes);
     Ok(Some(Logo { name, bytes, sha256 }))

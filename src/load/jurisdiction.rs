@@ -39,9 +39,12 @@ pub fn jurisdiction(
     }
     if *j.format.get_ref() != 2 {
         c.diags.push(
-            Diagnostic::error("format", format!("rule file format {} is not 2", j.format.get_ref()))
-                .at(file, j.format.span())
-                .with_hint("see jurisdictions/README.md for format 2 (`applies_to`, groups, lists)"),
+            Diagnostic::error(
+                "format",
+                format!("rule file format {} is not 2", j.format.get_ref()),
+            )
+            .at(file, j.format.span())
+            .with_hint("see jurisdictions/README.md for format 2 (`applies_to`, groups, lists)"),
         );
     }
     if *j.last_reviewed.get_ref() > today {
@@ -75,9 +78,12 @@ pub fn jurisdiction(
         for b in &v.boards {
             if b.professions.is_empty() {
                 c.diags.push(
-                    Diagnostic::error("no-professions", format!("board `{}` licenses no profession", b.name))
-                        .at(file, b.citation.span())
-                        .with_hint("set `professions = [\"psychologist\"]` (profession ids)"),
+                    Diagnostic::error(
+                        "no-professions",
+                        format!("board `{}` licenses no profession", b.name),
+                    )
+                    .at(file, b.citation.span())
+                    .with_hint("set `professions = [\"psychologist\"]` (profession ids)"),
                 );
             }
             for p in &b.professions {
@@ -175,7 +181,9 @@ impl TopicVisitor for Checker {
         if t.versions.is_empty() {
             self.diags.push(
                 Diagnostic::error("missing-topic", format!("topic `{name}` has no versions"))
-                    .with_hint(format!("add a `[[{name}.versions]]` table, unconfirmed if need be")),
+                    .with_hint(format!(
+                        "add a `[[{name}.versions]]` table, unconfirmed if need be"
+                    )),
             );
         }
         // The start of each version binding each profession, in file order.
@@ -205,14 +213,23 @@ impl TopicVisitor for Checker {
                     self.diags.push(
                         Diagnostic::error(
                             "unknown-field",
-                            format!("`unconfirmed` names `{}`, not a field of `{name}`", u.get_ref()),
+                            format!(
+                                "`unconfirmed` names `{}`, not a field of `{name}`",
+                                u.get_ref()
+                            ),
                         )
                         .at(file, u.span())
                         .with_hint(format!("fields of `{name}`: {}", V::FIELDS.join(", "))),
                     );
                 }
             }
-            self.sources(v.citation(), v.source(), v.status(), v.note(), &format!("`{name}` version"));
+            self.sources(
+                v.citation(),
+                v.source(),
+                v.status(),
+                v.note(),
+                &format!("`{name}` version"),
+            );
             if let Some(start) = v.start() {
                 for p in v.professions() {
                     starts.push((p, start, at.clone()));

@@ -13,12 +13,12 @@ use crate::diag::Diagnostic;
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::manifest::RuleUse;
 use crate::model::{Clinician, Profession, topic};
+use crate::render;
 use crate::render::context::{
-    ClinicianContext, DocContext, DocInfo, JurisdictionContext, LogoMeta, PageMeta, PracticeContext,
-    board_professions, topic_view,
+    ClinicianContext, DocContext, DocInfo, JurisdictionContext, LogoMeta, PageMeta,
+    PracticeContext, board_professions, topic_view,
 };
 use crate::render::packet::Member;
-use crate::render;
 use crate::resolve::Resolved;
 use crate::write::sha256_hex;
 
@@ -86,7 +86,10 @@ fn relevant(team: &[&Clinician], clinician: Option<&Clinician>) -> Vec<Professio
     match clinician {
         Some(c) => vec![c.profession],
         None if team.is_empty() => Profession::ALL.to_vec(),
-        None => Profession::ALL.into_iter().filter(|p| team.iter().any(|c| c.profession == *p)).collect(),
+        None => Profession::ALL
+            .into_iter()
+            .filter(|p| team.iter().any(|c| c.profession == *p))
+            .collect(),
     }
 }
 
@@ -181,6 +184,7 @@ pub fn render_document(
             alt: inputs.practice.logo_alt.clone().unwrap_or_default(),
             sha256: l.sha256.clone(),
         }),
+        forms: None,
         hash: None,
     };
     Ok(Document {

@@ -174,7 +174,11 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         }
         let date = documents[first_of_state..].iter().map(|d| d.effective).max();
         if let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date)) {
-            if inputs.practice.per_clinician.is_empty() { warnings.push(d) } else { refusals.push(d) }
+            if inputs.practice.per_clinician.is_empty() {
+                warnings.push(d)
+            } else {
+                refusals.push(d)
+            }
         }
         if opts.formats.pdf {
             let packets = select::packets(&inputs.practice, &docs);
@@ -270,6 +274,8 @@ fn plan_outputs(inputs: &Inputs, opts: &PlanOptions, documents: &mut [Document])
                 .as_bytes(),
         );
         d.meta.hash = Some(content[..10].to_string());
+        // Read by pdf.typ (and so part of the PDF's key): form fields or none.
+        d.meta.forms = Some(opts.formats.pdf_forms);
         let meta = d.meta.to_json();
         let md_name = format!("{}.md", d.id);
         let mut formats = Vec::new();

@@ -60,7 +60,9 @@ fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
         "good-faith-estimate" if !p.fees.self_pay => {
             Some("the practice takes no self-pay clients (`[fees] self_pay`)")
         }
-        "disclosure" => Some("a disclosure statement names one clinician: list it in `per_clinician`"),
+        "disclosure" => {
+            Some("a disclosure statement names one clinician: list it in `per_clinician`")
+        }
         _ => None,
     }
 }
@@ -71,17 +73,18 @@ fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
 /// practice sees couples and lists it; `[packets]` replaces any list.
 pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
     let chosen = |list: &Option<Vec<toml::Spanned<String>>>, default: Vec<String>| match list {
-        Some(l) => documents
-            .iter()
-            .filter(|d| l.iter().any(|x| x.get_ref() == *d))
-            .cloned()
-            .collect(),
+        Some(l) => {
+            documents.iter().filter(|d| l.iter().any(|x| x.get_ref() == *d)).cloned().collect()
+        }
         None => default,
     };
     let all: Vec<String> = documents.to_vec();
     let adult: Vec<String> = documents.iter().filter(|d| *d != "minors").cloned().collect();
-    let mut out =
-        vec![PacketPlan { id: "packet", audience: "adult clients", documents: chosen(&p.packets.adult, adult) }];
+    let mut out = vec![PacketPlan {
+        id: "packet",
+        audience: "adult clients",
+        documents: chosen(&p.packets.adult, adult),
+    }];
     if p.services.minors {
         out.push(PacketPlan {
             id: "packet-minor",
@@ -117,7 +120,9 @@ pub fn packet_warnings(inputs: &Inputs) -> Vec<Diagnostic> {
                     format!("`[packets]` lists `{id}`, which `documents` does not"),
                 )
                 .at(inputs.practice_file, entry.span())
-                .with_hint("a packet holds only documents the practice builds; add it to `documents`"),
+                .with_hint(
+                    "a packet holds only documents the practice builds; add it to `documents`",
+                ),
             );
         }
     }

@@ -211,6 +211,9 @@ pub struct PageMeta {
     /// alternative and its SHA-256.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<LogoMeta>,
+    /// Whether the PDF gets form fields (`--pdf-forms`), read by `pdf.typ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forms: Option<bool>,
     /// A short hash of the document's text and data, printed in the footer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
@@ -361,7 +364,10 @@ pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
         let short = TOPICS.iter().find(|t| t.name == r.topic).map_or("rule", |t| t.short);
         m.insert("label".into(), format!("{short}{}", n + 1).into());
         let whole = profs.len() == relevant.len();
-        m.insert("who".into(), if whole { String::new() } else { professions_plain(&profs) }.into());
+        m.insert(
+            "who".into(),
+            if whole { String::new() } else { professions_plain(&profs) }.into(),
+        );
         m.insert("professions".into(), profs.iter().map(|p| Value::from(p.key())).collect());
         derived(r.topic, &mut m, &profs);
         if v.known() {
@@ -391,7 +397,11 @@ pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
     if r.topic == topic::licensing_boards {
         // Every known board once, for a list of the practice's boards.
         let mut listed: Vec<Value> = Vec::new();
-        for b in rules.iter().filter(|r| r["known"] == true).flat_map(|r| r["boards"].as_array().into_iter().flatten()) {
+        for b in rules
+            .iter()
+            .filter(|r| r["known"] == true)
+            .flat_map(|r| r["boards"].as_array().into_iter().flatten())
+        {
             if !listed.iter().any(|x| x["name"] == b["name"]) {
                 listed.push(b.clone());
             }
@@ -434,14 +444,20 @@ fn derived(name: &str, m: &mut serde_json::Map<String, Value>, profs: &[Professi
                 .map(|gs| {
                     gs.iter()
                         .filter_map(|g| {
-                            Some((g.get("kind")?.as_str()?.to_string(), g.get("who")?.as_str()?.to_string()))
+                            Some((
+                                g.get("kind")?.as_str()?.to_string(),
+                                g.get("who")?.as_str()?.to_string(),
+                            ))
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             for kind in ["mandatory", "permissive"] {
-                let who: Vec<Value> =
-                    groups.iter().filter(|(k, _)| k == kind).map(|(_, w)| w.as_str().into()).collect();
+                let who: Vec<Value> = groups
+                    .iter()
+                    .filter(|(k, _)| k == kind)
+                    .map(|(_, w)| w.as_str().into())
+                    .collect();
                 m.insert(kind.to_string(), Value::Array(who));
             }
         }

@@ -5,8 +5,9 @@
 //! text first. The only markup this writer adds is its own, for three things
 //! pulldown-cmark's writer does not do in an accessible way:
 //!
-//! - **form blocks** (signature lines and labelled blanks), drawn as lines on
-//!   paper and read as labelled groups by a screen reader;
+//! - **form blocks** (signature lines, labelled blanks, check boxes): real,
+//!   labelled `<input>` controls named as the PDF's fields, drawn as lines
+//!   on paper;
 //! - **footnote references**, which carry the legal citations: a numbered
 //!   link whose name says where it goes ("see law 1");
 //! - **footnote definitions**, gathered from wherever the Markdown puts them
@@ -22,6 +23,7 @@ use std::fmt::Write as _;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::markdown::{FormBlock, form_block};
+use crate::forms::{Field, Kind, Namer, Part};
 
 /// The heading of the list of citations at the end of a document.
 pub const LAWS_HEADING: &str = "Laws we cite";
@@ -37,6 +39,7 @@ pub fn write(events: &[Event<'_>]) -> String {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
     let mut out = String::with_capacity(events.len() * 24);
+    let mut namer = Namer::new();
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
     let mut listed = false;
@@ -53,7 +56,7 @@ pub fn write(events: &[Event<'_>]) -> String {
                 listed = true;
             }
             let mut html = String::new();
-            form_html(&block, &mut signers, &mut html);
+            form_html(&namer.part(&block), &mut signers, &mut html);
             body.push(Event::Html(html.into()));
             i = end + 1;
             continue;
@@ -247,42 +250,91 @@ fn escape(text: &str) -> String {
     s
 }
 
-/// Signature blocks and labelled blanks: lines on paper, labelled for screen
-/// readers. `signers` numbers the signature groups of the whole document, so
-/// their ids are unique.
-fn form_html(block: &FormBlock, signers: &mut usize, out: &mut String) {
-    match block {
-        FormBlock::Signatures(roles) => {
+/// Signature blocks, labelled blanks and check boxes: real form controls
+/// (`<input>` with a `<label>`), named as the PDF's fields are (see
+/// [`crate::forms`]), drawn as lines on paper by the page's print styles.
+/// `signers` numbers the signature groups of the whole document, so their
+/// ids are unique; field ids derive from field names, which are unique too.
+fn form_html(part: &Part, signers: &mut usize, out: &mut String) {
+    match part {
+        Part::Signers(signers_) => {
             out.push_str("<div class=\"signatures\">\n");
-            for r in roles {
+            for s in signers_ {
                 *signers += 1;
                 let id = format!("signer-{signers}");
-                let _ = write!(
+                let _ = writeln!(
                     out,
                     "<div class=\"signature\" role=\"group\" aria-labelledby=\"{id}\">\n\
-                     <p class=\"signer\" id=\"{id}\">{}</p>\n\
-                     <div class=\"blanks\">\n\
-                     <p class=\"blank wide\"><span class=\"line\"></span><span class=\"label\">Signature</span></p>\n\
-                     <p class=\"blank\"><span class=\"line\"></span><span class=\"label\">Printed name</span></p>\n\
-                     <p class=\"blank narrow\"><span class=\"line\"></span><span class=\"label\">Date</span></p>\n\
-                     </div>\n</div>\n",
-                    escape(r)
+                     <p class=\"signer\" id=\"{id}\">{}</p>\n<div class=\"blanks\">",
+                    escape(&s.role)
                 );
+                for (f, class) in s.fields.iter().zip(["blank wide", "blank", "blank narrow"]) {
+                    let _ = write!(out, "<p class=\"{class}\">");
+                    input(f, out);
+                    let _ = writeln!(
+                        out,
+                        "<label class=\"label\" for=\"{}\">{}</label></p>",
+                        field_id(&f.name),
+                        escape(&f.label)
+                    );
+                }
+                out.push_str("</div>\n</div>\n");
             }
             out.push_str("</div>\n");
         }
-        FormBlock::Fields(labels) => {
+        Part::Blanks(fields) => {
             out.push_str("<div class=\"fields\">\n");
-            for l in labels {
-                let _ = writeln!(
-                    out,
-                    "<p class=\"field\"><span class=\"label\">{}</span><span class=\"line\"></span></p>",
-                    escape(l)
+            for f in fields {
+                let label = format!(
+                    "<label class=\"label\" for=\"{}\">{}</label>",
+                    field_id(&f.name),
+                    escape(&f.label)
                 );
+                if f.kind == Kind::Check {
+                    out.push_str("<p class=\"field check\">");
+                    input(f, out);
+                    out.push_str(&label);
+                } else {
+                    out.push_str("<p class=\"field\">");
+                    out.push_str(&label);
+                    input(f, out);
+                }
+                out.push_str("</p>\n");
             }
             out.push_str("</div>\n");
         }
     }
+}
+
+/// The id of a field's control: from its name, which is unique in the document.
+fn field_id(name: &str) -> String {
+    format!("field-{}", name.replace('.', "-"))
+}
+
+/// A field's `<input>`.
+fn input(f: &Field, out: &mut String) {
+    let (kind, class) = match f.kind {
+        Kind::Check => ("checkbox", "box"),
+        Kind::Date => ("date", "line"),
+        Kind::Text | Kind::Signature => ("text", "line"),
+    };
+    let _ = write!(
+        out,
+        "<input class=\"{class}\" type=\"{kind}\" id=\"{}\" name=\"{}\"",
+        field_id(&f.name),
+        escape(&f.name)
+    );
+    if f.kind == Kind::Check {
+        out.push_str(" value=\"yes\"");
+    }
+    // The client is the one filling in the page: let the browser offer
+    // what it knows (WCAG 2.2 1.3.5, identify input purpose).
+    match f.name.as_str() {
+        "client.name" | "clients-full-name" => out.push_str(" autocomplete=\"name\""),
+        "date-of-birth" => out.push_str(" autocomplete=\"bday\""),
+        _ => {}
+    }
+    out.push('>');
 }
 
 #[cfg(test)]
@@ -337,7 +389,9 @@ pub(crate) mod tests {
         assert!(laws < sig, "{html}");
         assert!(html.contains("<a href=\"https://www.hhs.gov/ocr\">www.hhs.gov/ocr</a>"), "{html}");
         assert!(
-            html.contains("<a href=\"https://a.example/x?y=1&amp;z=2\">https://a.example/x?y=1&amp;z=2</a>."),
+            html.contains(
+                "<a href=\"https://a.example/x?y=1&amp;z=2\">https://a.example/x?y=1&amp;z=2</a>."
+            ),
             "{html}"
         );
         let hostile = self::html("Go to https://x.example/\\\"><script>alert(1)</script>");
@@ -379,8 +433,30 @@ pub(crate) mod tests {
             "{html}"
         );
         assert!(html.contains("aria-labelledby=\"signer-3\""), "{html}");
-        assert!(html.contains("<span class=\"label\">A &amp; B</span>"), "{html}");
+        assert!(
+            html.contains("<label class=\"label\" for=\"field-a-b\">A &amp; B</label>"),
+            "{html}"
+        );
         assert!(!html.contains("<pre>"), "{html}");
+    }
+
+    #[test]
+    fn form_blocks_are_labelled_inputs_named_as_in_the_pdf() {
+        let md = "```signatures\nClient\n```\n\n```fields\nDate of birth\n[ ] May we leave you a voicemail?\n```\n";
+        let html = html(md);
+        for want in [
+            "<input class=\"line\" type=\"text\" id=\"field-client-signature\" name=\"client.signature\">\
+             <label class=\"label\" for=\"field-client-signature\">Signature</label>",
+            "type=\"text\" id=\"field-client-name\" name=\"client.name\" autocomplete=\"name\">",
+            "type=\"date\" id=\"field-client-date\" name=\"client.date\">",
+            "<label class=\"label\" for=\"field-date-of-birth\">Date of birth</label>\
+             <input class=\"line\" type=\"date\" id=\"field-date-of-birth\" name=\"date-of-birth\" autocomplete=\"bday\">",
+            "<p class=\"field check\"><input class=\"box\" type=\"checkbox\" \
+             id=\"field-may-we-leave-you-a-voicemail\" name=\"may-we-leave-you-a-voicemail\" value=\"yes\">\
+             <label class=\"label\" for=\"field-may-we-leave-you-a-voicemail\">May we leave you a voicemail?</label></p>",
+        ] {
+            assert!(html.contains(want), "{want}\n not in\n{html}");
+        }
     }
 
     /// The text a browser shows for an HTML fragment: tags dropped, the

@@ -78,7 +78,8 @@ pub enum FormBlock {
     /// Signature blocks, one per role ("Client"), each with signature,
     /// printed-name and date lines.
     Signatures(Vec<String>),
-    /// Labelled blanks ("Date of birth").
+    /// Labelled blanks ("Date of birth") and check boxes ("[ ] May we
+    /// leave you a voicemail?"), see [`crate::forms`].
     Fields(Vec<String>),
 }
 
@@ -125,11 +126,13 @@ pub fn web_addresses(text: &str) -> Vec<std::ops::Range<usize>> {
         .min()
     {
         let tail = &text[start..];
-        let mut end = tail.find(|c: char| c.is_whitespace() || "<>\"'`".contains(c)).unwrap_or(tail.len());
+        let mut end =
+            tail.find(|c: char| c.is_whitespace() || "<>\"'`".contains(c)).unwrap_or(tail.len());
         while end > 0 && tail[..end].ends_with(['.', ',', ';', ':', ')', '!', '?']) {
             end -= 1;
         }
-        let prefix = if tail.starts_with("www.") { 4 } else { tail.find("//").map_or(0, |i| i + 2) };
+        let prefix =
+            if tail.starts_with("www.") { 4 } else { tail.find("//").map_or(0, |i| i + 2) };
         if end > prefix + 2 {
             out.push(start..start + end);
             from = start + end;
@@ -157,7 +160,8 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
                 }
                 FormBlock::Fields(labels) => {
                     for l in labels {
-                        out.push_str(&format!("{l}\n"));
+                        // A check box's `[ ] ` is not text a reader reads.
+                        out.push_str(&format!("{}\n", crate::forms::blank(&l).1));
                     }
                 }
             }

@@ -33,6 +33,7 @@ pub fn packet(
         if i > 0 {
             typst.push_str("\n#pagebreak()\n\n");
         }
+        typst.push_str(&crate::render::typst::form_document(&m.meta.document));
         typst.push_str(&m.rendered.typst);
         markdown.push_str(&m.rendered.markdown);
         markdown.push('\u{0}');
@@ -55,6 +56,7 @@ pub fn packet(
         packet: Some(true),
         text_size: members.iter().filter_map(|m| m.meta.text_size).max(),
         logo: first.meta.logo.clone(),
+        forms: None,
         hash: None,
     };
     let rendered = Rendered {

@@ -79,6 +79,7 @@ fn write_measured(events: &[Event<'_>]) -> (String, usize) {
         depth: 0,
         max_depth: 0,
         last_heading: 0,
+        namer: crate::forms::Namer::new(),
     };
     w.run(&body);
     (w.out, w.max_depth)
@@ -129,6 +130,8 @@ struct Writer<'a, 'e> {
     max_depth: usize,
     /// The level of the last heading written, 0 before the first.
     last_heading: u8,
+    /// Names the form fields, as the HTML writer does.
+    namer: crate::forms::Namer,
 }
 
 impl<'a, 'e> Writer<'a, 'e> {
@@ -137,16 +140,7 @@ impl<'a, 'e> Writer<'a, 'e> {
         let mut i = 0;
         while i < events.len() {
             if let Some((block, end)) = markdown::form_block(&owned, i) {
-                let (name, labels) = match block {
-                    markdown::FormBlock::Signatures(l) => ("signatures", l),
-                    markdown::FormBlock::Fields(l) => ("fields", l),
-                };
-                self.out.push_str(&format!("#{name}(("));
-                for l in labels {
-                    string_lit_into(&l, &mut self.out);
-                    self.out.push_str(", ");
-                }
-                self.out.push_str("));\n\n");
+                form_block_into(&self.namer.part(&block), &mut self.out);
                 i = end + 1;
                 continue;
             }
@@ -472,6 +466,50 @@ impl<'a, 'e> Writer<'a, 'e> {
             | TagEnd::DefinitionListDefinition => {}
         }
     }
+}
+
+/// A form block as a call of the page template's `signatures` or `fields`,
+/// with every field's name, label, accessible name and kind as string
+/// literals (data, never markup).
+fn form_block_into(part: &crate::forms::Part, out: &mut String) {
+    use crate::forms::{Field, Part};
+    fn field(f: &Field, out: &mut String) {
+        out.push_str("(name: ");
+        string_lit_into(&f.name, out);
+        out.push_str(", label: ");
+        string_lit_into(&f.label, out);
+        out.push_str(", description: ");
+        string_lit_into(&f.description, out);
+        out.push_str(", kind: ");
+        string_lit_into(f.kind.as_str(), out);
+        out.push_str("), ");
+    }
+    match part {
+        Part::Signers(signers) => {
+            out.push_str("#signatures((");
+            for s in signers {
+                out.push_str("(role: ");
+                string_lit_into(&s.role, out);
+                out.push_str(", fields: (");
+                s.fields.iter().for_each(|f| field(f, out));
+                out.push_str(")), ");
+            }
+        }
+        Part::Blanks(fields) => {
+            out.push_str("#fields((");
+            fields.iter().for_each(|f| field(f, out));
+        }
+    }
+    out.push_str("));\n\n");
+}
+
+/// Marks where a packet's next document starts, so that its form fields'
+/// names get its id in front (`consent.client.signature`).
+pub fn form_document(id: &str) -> String {
+    let mut out = String::from("#form-document(");
+    string_lit_into(id, &mut out);
+    out.push_str(");\n\n");
+    out
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

@@ -313,13 +313,17 @@ fn signature_and_field_blocks_are_labelled_lines() {
             "signer {n}: {role}"
         );
     }
-    assert_eq!(consent.matches("<span class=\"label\">Signature</span>").count(), 3);
-    assert_eq!(consent.matches("<span class=\"label\">Date</span>").count(), 3);
+    assert_eq!(consent.matches("\">Signature</label>").count(), 3);
+    assert_eq!(consent.matches("\">Date</label>").count(), 3);
     let auth = t.read("out/TX/en/authorization.html");
     assert!(auth.contains(
-        "<p class=\"field\"><span class=\"label\">Date of birth</span><span class=\"line\"></span></p>"
+        "<p class=\"field\"><label class=\"label\" for=\"field-date-of-birth\">Date of birth</label>\
+         <input class=\"line\" type=\"date\" id=\"field-date-of-birth\" name=\"date-of-birth\" \
+         autocomplete=\"bday\"></p>"
     ));
-    assert!(auth.contains("<span class=\"label\">Client&#39;s full name</span>"));
+    assert!(auth.contains(
+        "<label class=\"label\" for=\"field-clients-full-name\">Client&#39;s full name</label>"
+    ));
 }
 
 #[test]

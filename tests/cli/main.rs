@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod errors;
 mod explain;
+mod forms;
 mod group;
 mod html;
 mod init;
