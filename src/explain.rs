@@ -196,6 +196,10 @@ pub struct Cell {
     /// The weakest of the versions' strongest sources: `official`,
     /// `secondary`, `other`, or `none` (no URL).
     pub source: &'static str,
+    /// Every version in effect is confirmed in every field, whether or not
+    /// every profession is covered (the measure `explain --format json`
+    /// gives: `status` and `unconfirmed` of each version in force).
+    pub versions_confirmed: bool,
     /// Professions no version covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uncovered: Vec<Profession>,
@@ -227,7 +231,8 @@ pub fn cells(resolved: &[Resolved]) -> BTreeMap<&'static str, Cell> {
                 Some(_) => "other",
                 None => "none",
             };
-            (r.topic, Cell { status, source, uncovered: r.uncovered.clone() })
+            let versions_confirmed = !r.in_force.is_empty() && full == r.in_force.len();
+            (r.topic, Cell { status, source, versions_confirmed, uncovered: r.uncovered.clone() })
         })
         .collect()
 }
@@ -252,13 +257,15 @@ pub fn coverage(jurisdictions: &BTreeMap<String, LoadedJurisdiction>, as_of: Dat
         let confirmed = count("confirmed");
         let official =
             cells.iter().filter(|c| c.status == "confirmed" && c.source == "official").count();
+        let versions = cells.iter().filter(|c| c.versions_confirmed).count();
         let mut t = Map::new();
         t.insert("cells".into(), cells.len().into());
         for s in ["confirmed", "partial", "unconfirmed", "none"] {
             t.insert(s.into(), count(s).into());
         }
         t.insert("confirmed_citing_official".into(), official.into());
-        let pct = |n: usize, d: usize| if d == 0 { 0.0 } else { (n * 1000 / d) as f64 / 10.0 };
+        t.insert("versions_confirmed".into(), versions.into());
+        let pct = |n: usize, d: usize| (n * 1000).checked_div(d).map_or(0.0, |p| p as f64 / 10.0);
         t.insert("confirmed_percent".into(), pct(confirmed, cells.len()).into());
         totals.insert(label.into(), Value::Object(t));
     }
@@ -301,10 +308,10 @@ pub fn coverage_text(coverage: &Value) -> String {
     }
     for (label, t) in coverage["totals"].as_object().into_iter().flatten() {
         out.push_str(&format!(
-            "\n{}: {} cells; {} confirmed ({}%), {} partly, {} unconfirmed, {} none; {} confirmed cells cite an official source\n",
+            "\n{}: {} cells; {} confirmed for every profession ({}%), {} partly, {} unconfirmed, {} none; {} confirmed cells cite an official source; {} cells have every version in force confirmed (professions without a rule aside)\n",
             if label == "core" { "Core topics" } else { "HIPAA additions and disclosure" },
             t["cells"], t["confirmed"], t["confirmed_percent"], t["partial"], t["unconfirmed"],
-            t["none"], t["confirmed_citing_official"],
+            t["none"], t["confirmed_citing_official"], t["versions_confirmed"],
         ));
     }
     out

@@ -61,15 +61,20 @@ pub fn changes(
             if ov == nv && ou == nu {
                 continue;
             }
-            let mut fields: Vec<String> = match (ov.as_object(), nv.as_object()) {
-                (Some(a), Some(b)) => {
-                    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-                    keys.sort();
-                    keys.dedup();
-                    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+            // Versions are paired in order (a topic split by profession
+            // lists them by profession); the fields that differ in any pair.
+            let (ol, nl) = (versions(&ov), versions(&nv));
+            let mut fields: Vec<String> = Vec::new();
+            for (a, b) in ol.iter().zip(&nl) {
+                if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+                    for k in a.keys().chain(b.keys()) {
+                        if a.get(k) != b.get(k) && !fields.contains(k) {
+                            fields.push(k.clone());
+                        }
+                    }
                 }
-                _ => Vec::new(),
-            };
+            }
+            fields.sort();
             fields.retain(|f| f != "note");
             let scheduled = match (ou, nu) {
                 (a, Some(b)) if a != Some(b) => vec![format!("a new version takes force on {b}")],
@@ -80,6 +85,16 @@ pub fn changes(
         }
     }
     out
+}
+
+/// A topic's versions in effect (`explain --format json`'s value: one
+/// object, a list, or null), as a list.
+pub fn versions(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Null => Vec::new(),
+        Value::Array(list) => list.clone(),
+        one => vec![one.clone()],
+    }
 }
 
 /// What a practice's documents are compared with.

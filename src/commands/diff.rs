@@ -68,19 +68,38 @@ fn text(changes: &[Change], affected: &[String], as_of: Date) -> String {
     }
     for c in changes {
         out.push_str(&format!("{} `{}`\n", c.state, c.topic));
-        let describe = |v: &Value| match v {
-            Value::Null => "no rule".to_string(),
-            v => format!(
-                "{}, effective {}",
-                v.get("citation").and_then(Value::as_str).unwrap_or("no citation"),
-                v.get("effective").and_then(Value::as_str).unwrap_or("(undated)")
-            ),
+        let describe = |v: &Value| {
+            let list = rulediff::versions(v);
+            if list.is_empty() {
+                return "no rule".to_string();
+            }
+            let one = |v: &Value| {
+                let start = v.get("effective").or(v.get("in_force_by")).and_then(Value::as_str);
+                let whom: Vec<&str> = v["applies_to"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                format!(
+                    "{}, in force from {} (applies to {})",
+                    v.get("citation").and_then(Value::as_str).unwrap_or("no citation"),
+                    start.unwrap_or("an unrecorded date"),
+                    whom.join(", ")
+                )
+            };
+            list.iter().map(one).collect::<Vec<_>>().join("; ")
         };
         out.push_str(&format!("  old: {}\n  new: {}\n", describe(&c.old), describe(&c.new)));
-        for f in
-            c.fields.iter().filter(|f| !["citation", "effective", "source"].contains(&f.as_str()))
-        {
-            let show = |v: &Value| v.get(f).map(|x| x.to_string()).unwrap_or_else(|| "none".into());
+        let skip = ["citation", "effective", "in_force_by", "source"];
+        for f in c.fields.iter().filter(|f| !skip.contains(&f.as_str())) {
+            let show = |v: &Value| {
+                let vals: Vec<String> = rulediff::versions(v)
+                    .iter()
+                    .map(|x| x.get(f).map(|x| x.to_string()).unwrap_or_else(|| "none".into()))
+                    .collect();
+                if vals.is_empty() { "none".to_string() } else { vals.join(" | ") }
+            };
             out.push_str(&format!("  {f}: {} → {}\n", show(&c.old), show(&c.new)));
         }
         for s in &c.scheduled {

@@ -11,31 +11,35 @@
 /// Hosts of official bodies that are not on `.gov` or a state's `.us`
 /// domain, each with whose site it is.
 const OFFICIAL: &[&str] = &[
-    "ksrevisor.org",          // Kansas Office of Revisor of Statutes
-    "kslegislature.org",      // Kansas Legislature
-    "oscn.net",               // Oklahoma State Courts Network (official statutes)
-    "nmonesource.com",        // New Mexico Compilation Commission
-    "mainelegislature.org",   // Maine Legislature
-    "mtrules.org",            // Administrative Rules of Montana (Secretary of State)
-    "azbbhe.us",              // Arizona Board of Behavioral Health Examiners
-    "bomex.org",              // Arizona Medical Board (former site)
-    "code.dccouncil.us",      // Council of the District of Columbia (former domain)
-    "labswe.org",             // Louisiana State Board of Social Work Examiners
-    "lpcboard.org",           // Louisiana LPC Board of Examiners
-    "ncblcmhc.org",           // N.C. Board of Licensed Clinical Mental Health Counselors
-    "ncblpc.org",             // the same board's former site
-    "ncleg.net",              // N.C. General Assembly (former domain)
-    "nclmft.org",             // N.C. Marriage and Family Therapy Licensure Board
-    "ncmedboard.org",         // N.C. Medical Board
-    "ncpsychologyboard.info", // N.C. Psychology Board
-    "ncpsychologyboard.org",  // N.C. Psychology Board (former site)
-    "ncswboard.org",          // N.C. Social Work Certification and Licensure Board
-    "ndbswe.com",             // N.D. Board of Social Work Examiners
-    "ndmftlb.org",            // N.D. Marriage and Family Therapy Licensure Board
-    "ndsbpe.org",             // N.D. State Board of Psychologist Examiners
-    "ssa.ocgov.com",          // Orange County (Calif.) Social Services Agency
-    "wvbec.org",              // West Virginia Board of Examiners in Counseling
-    "wvdhhr.org",             // W. Va. Dept. of Health and Human Resources (former domain)
+    "ksrevisor.org",             // Kansas Office of Revisor of Statutes
+    "kslegislature.org",         // Kansas Legislature
+    "oscn.net",                  // Oklahoma State Courts Network (official statutes)
+    "nmonesource.com",           // New Mexico Compilation Commission
+    "mainelegislature.org",      // Maine Legislature
+    "mtrules.org",               // Administrative Rules of Montana (Secretary of State)
+    "azbbhe.us",                 // Arizona Board of Behavioral Health Examiners
+    "bomex.org",                 // Arizona Medical Board (former site)
+    "code.dccouncil.us",         // Council of the District of Columbia (former domain)
+    "labswe.org",                // Louisiana State Board of Social Work Examiners
+    "lpcboard.org",              // Louisiana LPC Board of Examiners
+    "ncblcmhc.org",              // N.C. Board of Licensed Clinical Mental Health Counselors
+    "ncblpc.org",                // the same board's former site
+    "ncleg.net",                 // N.C. General Assembly (former domain)
+    "nclmft.org",                // N.C. Marriage and Family Therapy Licensure Board
+    "ncmedboard.org",            // N.C. Medical Board
+    "ncpsychologyboard.info",    // N.C. Psychology Board
+    "ncpsychologyboard.org",     // N.C. Psychology Board (former site)
+    "ncswboard.org",             // N.C. Social Work Certification and Licensure Board
+    "ndbswe.com",                // N.D. Board of Social Work Examiners
+    "ndmftlb.org",               // N.D. Marriage and Family Therapy Licensure Board
+    "ndsbpe.org",                // N.D. State Board of Psychologist Examiners
+    "ssa.ocgov.com",             // Orange County (Calif.) Social Services Agency
+    "probate.co.delaware.oh.us", // Delaware County (Ohio) Probate Court
+    "co.lincoln.or.us",          // Lincoln County (Oregon) government
+    "jeffersoncys.org",          // Jefferson County (Ohio) children and youth services agency
+    "countyofindiana.org",       // County of Indiana (Pennsylvania) government
+    "wvbec.org",                 // West Virginia Board of Examiners in Counseling
+    "wvdhhr.org",                // W. Va. Dept. of Health and Human Resources (former domain)
 ];
 
 /// Recognised secondary references.

@@ -236,21 +236,36 @@ impl TopicVisitor for Checker {
                 }
             }
         }
+        // One diagnostic per version that starts too early for some of the
+        // professions it binds, naming them.
+        let mut late: Vec<(std::ops::Range<usize>, Date, Date, Vec<Profession>)> = Vec::new();
         for p in Profession::ALL {
             let mut last: Option<Date> = None;
             for (_, date, span) in starts.iter().filter(|(q, _, _)| *q == p) {
                 if let Some(prev) = last
                     && *date <= prev
                 {
-                    self.diags.push(
-                        Diagnostic::error("versions-out-of-order", format!("`{name}` versions for `{}` are out of order", p.key()))
-                            .at(file, span.clone())
-                            .with_label(format!("starts {date}, not after {prev}"))
-                            .with_hint("list the versions binding a profession oldest first, each starting later"),
-                    );
+                    match late.iter_mut().find(|(s, ..)| s == span) {
+                        Some(entry) => entry.3.push(p),
+                        None => late.push((span.clone(), *date, prev, vec![p])),
+                    }
                 }
                 last = Some(*date);
             }
+        }
+        for (span, date, prev, profs) in late {
+            let whom: Vec<&str> = profs.iter().map(|p| p.key()).collect();
+            self.diags.push(
+                Diagnostic::error(
+                    "versions-out-of-order",
+                    format!("`{name}` versions for {} are out of order", whom.join(", ")),
+                )
+                .at(file, span)
+                .with_label(format!("starts {date}, not after {prev}"))
+                .with_hint(
+                    "list the versions binding a profession oldest first, each starting later",
+                ),
+            );
         }
     }
 }

@@ -104,12 +104,13 @@ pub fn render_document(
 ) -> Result<Document, Diagnostic> {
     let used = inputs.templates.variables(doc);
     let effective = scope.effective_date(inputs.practice.effective, &used, as_of);
-    // The care team: clinicians licensed here on the document's date.
+    // The care team: clinicians licensed here on the document's date and on
+    // the day it is handed out.
     let team: Vec<&Clinician> = inputs
         .practice
         .clinicians
         .iter()
-        .filter(|c| c.license_on(scope.state, effective).is_some())
+        .filter(|c| c.license_on(scope.state, effective.max(as_of)).is_some())
         .collect();
     let professions = relevant(&team, clinician);
     let topics = scope.topics(&professions);

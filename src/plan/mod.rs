@@ -172,7 +172,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 Err(e) => errors.push(e),
             }
         }
-        let date = documents[first_of_state..].iter().map(|d| d.effective).max();
+        let date = documents[first_of_state..].iter().map(|d| d.effective.max(as_of)).max();
         if let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date)) {
             if inputs.practice.per_clinician.is_empty() {
                 warnings.push(d)
@@ -201,7 +201,9 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             }
             for doc in own {
                 let used = inputs.templates.variables(&doc);
-                let date = scope.effective_date(inputs.practice.effective, &used, as_of);
+                // A form may name a clinician only with a licence valid on
+                // its effective date and on the day it is handed out.
+                let date = scope.effective_date(inputs.practice.effective, &used, as_of).max(as_of);
                 if let Some(r) = validate::refusal(inputs, c, state, date) {
                     if !refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
                         refusals.push(r);

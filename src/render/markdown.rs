@@ -148,9 +148,37 @@ pub fn web_addresses(text: &str) -> Vec<std::ops::Range<usize>> {
 /// block reads "Client signature, Client printed name, Date".
 pub fn plain_text(events: &[Event<'_>]) -> String {
     use pulldown_cmark::{Tag, TagEnd};
+    // A footnote nothing cites is not shown by either writer: not text either.
+    let cited: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FootnoteReference(l) => Some(l.to_lowercase()),
+            _ => None,
+        })
+        .collect();
     let mut out = String::new();
     let mut i = 0;
     while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i]
+            && !cited.contains(&label.to_lowercase())
+        {
+            let mut depth = 0usize;
+            while i < events.len() {
+                match &events[i] {
+                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                    Event::End(TagEnd::FootnoteDefinition) => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
         if let Some((block, end)) = form_block(events, i) {
             match block {
                 FormBlock::Signatures(roles) => {

@@ -160,6 +160,26 @@ impl<'a, 'e> Writer<'a, 'e> {
                                 .iter()
                                 .any(|e| matches!(e, Event::FootnoteReference(_)))
                     });
+            // A list right before a signature block (the statement the
+            // signers agree to) keeps to it across a page break too.
+            let list_end = matches!(events[i], Event::Start(Tag::List(_)))
+                .then(|| matching_end(&owned, i))
+                .flatten()
+                .filter(|end| {
+                    matches!(
+                        markdown::form_block(&owned, end + 1),
+                        Some((markdown::FormBlock::Signatures(_), _))
+                    ) && !events[i..*end].iter().any(|e| matches!(e, Event::FootnoteReference(_)))
+                });
+            if let Some(end) = list_end {
+                self.out.push_str("#block(sticky: true)[");
+                while i <= end {
+                    self.event(events[i]);
+                    i += 1;
+                }
+                self.out.push_str("];\n\n");
+                continue;
+            }
             if introduces_form {
                 self.out.push_str("#block(sticky: true)[");
                 while !matches!(events[i], Event::End(TagEnd::Paragraph)) {
@@ -519,6 +539,24 @@ fn heading_level(level: HeadingLevel) -> u8 {
 fn is_safe_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p))
+}
+
+/// The index of the `End` event that closes the element `events[start]` opens.
+fn matching_end(events: &[Event<'_>], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Escapes text for Typst markup: the result parses to exactly this text.

@@ -3,15 +3,18 @@
 
 use serde_json::Value;
 
-use crate::util::{TestDir, collapse, fixture, html_text, pdf_text};
+use crate::util::{TestDir, collapse, fixture, html_text, pdf_text, rules_in_force};
 
 const EXAMPLE_STATES: [&str; 3] = ["CA", "NY", "TX"];
-const ALL_DOCUMENTS: [&str; 7] = [
+const ALL_DOCUMENTS: [&str; 10] = [
     "authorization",
+    "client-information",
     "confidentiality",
     "consent",
+    "good-faith-estimate",
     "minors",
     "notes-authorization",
+    "privacy-acknowledgment",
     "privacy-notice",
     "telehealth",
 ];
@@ -20,11 +23,12 @@ const ALL_DOCUMENTS: [&str; 7] = [
 fn builds_the_bundled_example_from_any_folder() {
     let t = TestDir::new();
     let run = t.run(["build"]).ok();
-    assert!(run.stderr.contains("built 27 documents"), "{}", run.stderr);
+    assert!(run.stderr.contains("built 36 documents"), "{}", run.stderr);
     let files: Vec<String> = t.files("out").into_iter().map(|(p, _)| p).collect();
     let mut expected = vec!["index.html".to_string(), "manifest.json".to_string()];
     for s in EXAMPLE_STATES {
         expected.push(format!("{s}/en/packet.pdf"));
+        expected.push(format!("{s}/en/packet-minor.pdf"));
         let clinicians: &[&str] = match s {
             "CA" => &["alopez", "jkim", "rpatel"],
             "NY" => &["dbrown", "rpatel"],
@@ -55,48 +59,79 @@ fn builds_the_bundled_example_from_any_folder() {
     assert!(index.contains("href=\"NY/en/confidentiality.pdf\""));
 }
 
-fn explain_json(t: &TestDir, state: &str) -> Value {
-    let run = t.run(["explain", state, "--as-of", "2026-01-01", "--format", "json"]).ok();
-    serde_json::from_str(&run.stdout).expect("explain prints JSON")
+/// The professions of the example's clinicians licensed in each state.
+fn team(state: &str) -> &'static [&'static str] {
+    match state {
+        "CA" => &["psychologist", "marriage_family_therapist"],
+        "NY" => &["psychologist", "clinical_social_worker"],
+        _ => &["clinical_social_worker"],
+    }
 }
 
 #[test]
-fn each_state_states_and_cites_its_duty_to_warn() {
+fn each_state_states_and_cites_its_duty_to_warn_for_the_professions_it_binds() {
     let t = TestDir::new();
-    t.run(["build", "--as-of", "2026-01-01"]).ok();
-    let mut kinds = Vec::new();
+    t.run(["build", "--as-of", "2026-12-01"]).ok();
+    let mut stated = 0;
     for state in EXAMPLE_STATES {
-        let rules = explain_json(&t, state);
-        let dtw = &rules["duty_to_warn"];
-        assert_eq!(dtw["status"], "confirmed", "{state}: the example states have a confirmed rule");
-        let citation = dtw["citation"].as_str().unwrap();
-        let trigger = dtw["trigger"].as_str().unwrap();
-        let kind = dtw["kind"].as_str().unwrap();
-        kinds.push(kind.to_string());
-        let said = match kind {
-            "mandatory" => "the law says we must act to protect a person from harm",
-            "permissive" => "the law lets us share information to protect a person from harm",
-            other => panic!("{state}: unexpected kind {other}"),
-        };
         let html = html_text(&t.read(&format!("out/{state}/en/confidentiality.html")));
         let pdf = pdf_text(&t.path().join(format!("out/{state}/en/confidentiality.pdf")));
-        for (what, text) in [("HTML", &html), ("PDF", &pdf)] {
-            assert!(text.contains(said), "{state} {what} does not say the rule is {kind}:\n{text}");
-            assert!(
-                text.contains(&collapse(trigger)),
-                "{state} {what} lacks the trigger {trigger:?}"
-            );
-            assert!(
-                text.contains(&collapse(citation)),
-                "{state} {what} lacks the citation {citation:?}"
-            );
-        }
-        for step in dtw["discharge"].as_array().unwrap() {
-            assert!(html.contains(step.as_str().unwrap()), "{state} HTML lacks step {step}");
+        for v in rules_in_force(&t, state, "duty_to_warn") {
+            let binds: Vec<&str> =
+                v["applies_to"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+            let relevant = binds.contains(&"all") || team(state).iter().any(|p| binds.contains(p));
+            let known = v["status"] == "confirmed"
+                && v["unconfirmed"].as_array().is_none_or(|u| u.is_empty());
+            if !relevant || !known {
+                continue;
+            }
+            let citation = collapse(v["citation"].as_str().unwrap());
+            let said = match v["kind"].as_str().unwrap() {
+                "mandatory" => "the law says we must act to protect a person from harm",
+                "permissive" => "the law lets us share information to protect a person from harm",
+                _ => "has no law that requires us to warn a person you threaten",
+            };
+            for (what, text) in [("HTML", &html), ("PDF", &pdf)] {
+                assert!(text.contains(said), "{state} {what} does not state the rule:\n{text}");
+                assert!(text.contains(&citation), "{state} {what} lacks the citation {citation:?}");
+                if let Some(trigger) = v["trigger"].as_str() {
+                    assert!(text.contains(&collapse(trigger)), "{state} {what} lacks the trigger");
+                }
+            }
+            stated += 1;
         }
     }
-    // The three example states differ: California and New York must act, Texas may.
-    assert_eq!(kinds, ["mandatory", "mandatory", "permissive"]);
+    assert!(stated >= 2, "the example states confirmed duties for their clinicians");
+}
+
+#[test]
+fn a_duty_is_never_stated_for_a_profession_it_does_not_bind() {
+    // New York's § 9.46 report binds psychologists, clinical social workers
+    // and physicians, not counselors: a counselor's own form must not state it.
+    let t = TestDir::new();
+    t.write(
+        "p.toml",
+        r#"name = "North Shore Counseling"
+states = ["NY"]
+documents = ["confidentiality"]
+per_clinician = ["confidentiality"]
+effective = 2026-01-01
+[services]
+telehealth = true
+[[clinicians]]
+id = "cruz"
+name = "Ana Cruz"
+profession = "professional_counselor"
+licenses = [{ state = "NY", type = "LMHC", number = "1", expires = 2030-01-01 }]
+"#,
+    );
+    t.run(["build", "p.toml", "--formats", "html"]).ok();
+    let own = html_text(&t.read("out/NY/en/clinicians/cruz/confidentiality.html"));
+    assert!(!own.contains("9.46"), "{own}");
+    assert!(!own.contains("the law says we must act to protect"), "{own}");
+    assert!(own.contains("The law may require or allow us to share information"), "{own}");
+    let practice = html_text(&t.read("out/NY/en/confidentiality.html"));
+    assert!(!practice.contains("9.46"), "the practice has only a counselor in NY: {practice}");
 }
 
 #[test]
@@ -137,7 +172,7 @@ fn two_builds_are_byte_identical() {
     t.run(["build", "--out", "b", "--jobs", "1"]).ok();
     let a = t.files("a");
     let b = t.files("b");
-    assert_eq!(a.len(), 59);
+    assert_eq!(a.len(), 80);
     assert_eq!(
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
         b.iter().map(|f| &f.0).collect::<Vec<_>>()
@@ -165,7 +200,7 @@ fn a_rebuild_with_nothing_new_writes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let run = t.run(["build"]).ok();
     assert!(
-        run.stderr.contains("0 made, 57 kept; 0 files written, 59 unchanged"),
+        run.stderr.contains("0 made, 78 kept; 0 files written, 80 unchanged"),
         "{}",
         run.stderr
     );
@@ -207,10 +242,10 @@ fn manifest_records_inputs_outputs_and_rules() {
     let t = TestDir::new();
     t.run(["build"]).ok();
     let m: Value = serde_json::from_str(&t.read("out/manifest.json")).unwrap();
-    assert_eq!(m["as_of"], "2026-01-01");
+    assert_eq!(m["as_of"], "2026-12-01");
     assert_eq!(m["complete"], true);
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 58, "42 document files, 12 clinician files, 3 packets and the index");
+    assert_eq!(outputs.len(), 79, "60 document files, 12 clinician files, 6 packets and the index");
     let ny = outputs.iter().find(|o| o["path"] == "NY/en/confidentiality.pdf").unwrap();
     let bytes = std::fs::read(t.path().join("out/NY/en/confidentiality.pdf")).unwrap();
     assert_eq!(ny["sha256"], consentgen::write::sha256_hex(&bytes));

@@ -34,14 +34,14 @@ fn build_check_edit_check_diff_rebuild_check() {
 
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     let stale: Vec<&str> = run.stderr.lines().filter_map(|l| l.strip_prefix("stale: ")).collect();
-    // The index lists each document's reading grade, which the new wording moved.
+    // The form that states the rule, and the two packets that hold it.
     assert_eq!(
         stale,
         [
             "NY/en/confidentiality.html",
             "NY/en/confidentiality.pdf",
             "NY/en/packet.pdf",
-            "index.html"
+            "NY/en/packet-minor.pdf",
         ],
         "{}",
         run.stderr
@@ -65,19 +65,22 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
 
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
-    assert!(run.stderr.contains("3 made, 54 kept"), "{}", run.stderr);
+    assert!(run.stderr.contains("4 made, 74 kept"), "{}", run.stderr);
     t.run(["check", "--jurisdictions", "rules"]).status(0);
 }
 
 #[test]
 fn check_reports_missing_extra_and_edited_files() {
     let t = TestDir::new();
-    t.write("practice.toml", "name = \"P\"\nstates = [\"CA\", \"TX\"]\neffective = 2026-01-01\n");
+    t.write("practice.toml", "name = \"P\"\nstates = [\"CA\", \"TX\"]\neffective = 2026-01-01\n[services]\ntelehealth = true\n");
     t.run(["build", "practice.toml"]).ok();
     std::fs::remove_file(t.path().join("out/CA/en/consent.pdf")).unwrap();
     std::fs::write(t.path().join("out/CA/en/consent.html"), "edited").unwrap();
     std::fs::write(t.path().join("out/notes.txt"), "mine").unwrap();
-    t.write("practice.toml", "name = \"P\"\nstates = [\"CA\"]\neffective = 2026-01-01\n");
+    t.write(
+        "practice.toml",
+        "name = \"P\"\nstates = [\"CA\"]\neffective = 2026-01-01\n[services]\ntelehealth = true\n",
+    );
     let run = t.run(["check", "practice.toml", "--message-format", "json"]).status(1);
     let lines = json_lines(&run);
     let status = |path: &str| {
@@ -113,8 +116,8 @@ fn build_json_messages_parse() {
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
     assert_eq!(
-        summary["made"], 17,
-        "7 documents, the packet and one clinician's consent, in two formats where HTML applies"
+        summary["made"], 24,
+        "10 documents, two packets and one clinician's consent, in two formats where HTML applies"
     );
     let bad = t.run(["check", "nope.toml", "--message-format", "json"]).status(2);
     let lines = json_lines(&bad);
@@ -129,33 +132,33 @@ fn a_rule_taking_force_later_is_announced_and_picked_up_on_its_date() {
     let tx = rules.join("TX.toml");
     let text = std::fs::read_to_string(&tx).unwrap();
     // Add a future version of Texas's telehealth rule.
-    let future = "\n[[telehealth.versions]]\neffective = 2026-02-01\nconsent_required = true\nrequirement = \"get your written consent before the first video visit\"\ncitation = \"Test Citation § 1\"\nsource = \"test\"\nstatus = \"confirmed\"\n";
+    let future = "\n[[telehealth.versions]]\napplies_to = [\"all\"]\neffective = 2027-02-01\nconsent_required = true\nrequirement = \"get your written consent before the first video visit\"\ncitation = \"Test Citation § 1\"\nsource = \"https://www.legis.example.gov/test\"\nstatus = \"confirmed\"\n";
     let at = text.find("\n[[telehealth.versions]]").unwrap();
     let end = text[at + 1..].find("\n[[").map_or(text.len(), |i| at + 1 + i);
     let mut changed = text.clone();
     changed.insert_str(end, future);
     std::fs::write(&tx, changed).unwrap();
-    t.write("practice.toml", "name = \"P\"\nstates = [\"TX\"]\neffective = 2026-01-01\ndocuments = [\"telehealth\"]\n[services]\ntelehealth = true\n");
+    t.write("practice.toml", "name = \"P\"\nstates = [\"TX\"]\neffective = 2026-12-01\ndocuments = [\"telehealth\"]\n[services]\ntelehealth = true\n");
     let run =
-        t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-01-15"]).ok();
+        t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2027-01-15"]).ok();
     assert!(
-        run.stderr.contains("TX `telehealth` changes on 2026-02-01: rebuild then"),
+        run.stderr.contains("TX `telehealth` changes on 2027-02-01: rebuild then"),
         "{}",
         run.stderr
     );
     let run = t
-        .run(["check", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-02-01"])
+        .run(["check", "practice.toml", "--jurisdictions", "rules", "--as-of", "2027-02-01"])
         .status(1);
     assert!(
-        run.stderr.contains("TX `telehealth` changed: version effective 2026-02-01"),
+        run.stderr.contains("TX `telehealth` changed: version effective 2027-02-01"),
         "{}",
         run.stderr
     );
-    t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2026-02-01"]).ok();
+    t.run(["build", "practice.toml", "--jurisdictions", "rules", "--as-of", "2027-02-01"]).ok();
     let html = t.read("out/TX/en/telehealth.html");
     assert!(html.contains("get your written consent before the first video visit"));
     assert!(
-        html.contains("Effective February 1, 2026"),
+        html.contains("Effective February 1, 2027"),
         "the document's date moves to the rule's date"
     );
 }

@@ -3,7 +3,8 @@
 
 use crate::util::{Run, TestDir};
 
-const PRACTICE: &str = "name = \"Test Practice\"\nstates = [\"CA\"]\n";
+const PRACTICE: &str =
+    "name = \"Test Practice\"\nstates = [\"CA\"]\nservices = { telehealth = true }\n";
 
 /// Builds `practice.toml` with the given text into `out`, expecting exit 2.
 fn build_bad(t: &TestDir, practice: &str) -> Run {
@@ -50,7 +51,7 @@ fn wrong_type_is_refused() {
     let t = TestDir::new();
     let run = build_bad(&t, &format!("{PRACTICE}[fees]\ncancellation_notice_hours = \"24\"\n"));
     assert!(run.stderr.contains("error[invalid-type]"), "{}", run.stderr);
-    assert!(run.stderr.contains("practice.toml:4:29"), "{}", run.stderr);
+    assert!(run.stderr.contains("practice.toml:5:29"), "{}", run.stderr);
 }
 
 #[test]
@@ -98,7 +99,7 @@ fn misspelt_key_in_a_rule_version() {
 fn bad_date_in_a_rule_file() {
     let t = TestDir::new();
     let run =
-        build_with_ca(&t, |s| s.replacen("effective = 2013-01-01", "effective = 2013-02-30", 1));
+        build_with_ca(&t, |s| s.replacen("effective = 2024-07-01", "effective = 2024-02-30", 1));
     assert!(run.stderr.contains("CA.toml:"), "{}", run.stderr);
     assert!(run.stderr.contains("2013-02-30") || run.stderr.contains("date"), "{}", run.stderr);
 }
@@ -107,7 +108,7 @@ fn bad_date_in_a_rule_file() {
 fn datetime_is_not_a_date() {
     let t = TestDir::new();
     let run = build_with_ca(&t, |s| {
-        s.replacen("effective = 2013-01-01", "effective = 2013-01-01T10:00:00", 1)
+        s.replacen("effective = 2024-07-01", "effective = 2024-07-01T10:00:00", 1)
     });
     assert!(run.stderr.contains("found a date with a time"), "{}", run.stderr);
 }
@@ -124,12 +125,11 @@ fn invalid_kind_lists_the_allowed_values() {
 fn empty_citation_and_out_of_order_versions_are_all_reported() {
     let t = TestDir::new();
     let run = build_with_ca(&t, |s| {
-        s.replacen(
-            "citation = \"Cal. Civ. Code § 43.92 (as amended",
-            "citation = \" \" # (as amended",
+        s.replacen("citation = \"Cal. Civ. Code § 43.92;", "citation = \" \" # ;", 1).replacen(
+            "effective = 2024-07-01",
+            "effective = 2010-07-01",
             1,
         )
-        .replacen("effective = 2024-07-01", "effective = 2010-07-01", 1)
     });
     assert!(run.stderr.contains("error[empty-citation]"), "{}", run.stderr);
     assert!(run.stderr.contains("error[versions-out-of-order]"), "{}", run.stderr);
@@ -140,7 +140,7 @@ fn empty_citation_and_out_of_order_versions_are_all_reported() {
 fn review_date_in_the_future_is_refused() {
     let t = TestDir::new();
     let run = build_with_ca(&t, |s| {
-        s.replacen("last_reviewed = 2026-11-23", "last_reviewed = 2999-01-01", 1)
+        s.replacen("last_reviewed = 2026-11-28", "last_reviewed = 2999-01-01", 1)
     });
     assert!(run.stderr.contains("error[review-in-future]"), "{}", run.stderr);
     assert!(run.stderr.contains("CA.toml:3:17"), "{}", run.stderr);
@@ -152,7 +152,10 @@ fn a_failed_build_leaves_earlier_outputs_as_they_were() {
     t.write("practice.toml", PRACTICE);
     t.run(["build", "practice.toml"]).ok();
     let before = t.files("out");
-    t.write("practice.toml", "name = \"Test\"\nstates = [\"CA\"]\nbogus = 1\n");
+    t.write(
+        "practice.toml",
+        "name = \"Test\"\nstates = [\"CA\"]\nbogus = 1\nservices = { telehealth = true }\n",
+    );
     t.run(["build", "practice.toml"]).status(2);
     assert!(before == t.files("out"), "outputs changed after a failed build");
 }

@@ -4,7 +4,7 @@ use crate::util::{TestDir, fixture, html_text, pdf_text};
 
 fn build_group(t: &TestDir) -> crate::util::Run {
     let practice = fixture("valid/group/practice.toml");
-    t.run(["build", practice.to_str().unwrap(), "--as-of", "2026-01-01"])
+    t.run(["build", practice.to_str().unwrap(), "--as-of", "2026-12-01"])
 }
 
 #[test]
@@ -12,12 +12,12 @@ fn each_licensed_clinician_gets_forms_and_an_expired_licence_is_refused() {
     let t = TestDir::new();
     let run = build_group(&t).status(1);
     assert!(
-        run.stderr.contains("error[license-not-valid]: no form for `nguyen` (Minh Nguyen) in TX: no licence valid on 2026-01-01 (the last expired on 2025-11-30)"),
+        run.stderr.contains("error[license-not-valid]: no form for `nguyen` (Minh Nguyen) in TX: no licence valid on 2026-12-01 (the last expired on 2026-11-30)"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("practice.toml:39:"), "points at the licence: {}", run.stderr);
-    assert!(run.stderr.contains("warning[license-expires-soon]: `ortiz` (Rosa Ortiz): the AMFT licence in CA expires on 2026-01-20"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[license-expires-soon]: `ortiz` (Rosa Ortiz): the AMFT licence in CA expires on 2026-12-20"), "{}", run.stderr);
     let mut forms: Vec<String> = t
         .files("out")
         .into_iter()
@@ -45,7 +45,7 @@ fn each_licensed_clinician_gets_forms_and_an_expired_licence_is_refused() {
         "check",
         fixture("valid/group/practice.toml").to_str().unwrap(),
         "--as-of",
-        "2026-01-01",
+        "2026-12-01",
     ]);
     assert_eq!(check.status, 1, "check refuses too:\n{}", check.stderr);
     assert!(check.stderr.contains("no form for `nguyen` (Minh Nguyen) in TX"));
@@ -84,13 +84,16 @@ fn forms_name_the_clinician_their_licence_their_board_and_their_supervisor() {
     ] {
         assert!(ortiz.contains(expected), "missing {expected:?} in:\n{ortiz}");
     }
-    // California's psychology board is unconfirmed in the rule files: the form says less.
     let lee_ca = html_text(&t.read("out/CA/en/clinicians/lee/consent.html"));
-    assert!(lee_ca.contains("You can also contact the state board that licenses Sam Lee. We will give you its name and address."), "{lee_ca}");
+    assert!(
+        lee_ca.contains("contact the board that licenses Sam Lee: California Board of Psychology"),
+        "{lee_ca}"
+    );
 
     // The state's practice-wide consent lists only clinicians licensed there.
     let tx = html_text(&t.read("out/TX/en/consent.html"));
-    assert!(tx.contains("Sam Lee, PsyD: psychologist"), "{tx}");
+    // One clinician there: the form says "your therapist", not a list.
+    assert!(tx.contains("Your therapist is Sam Lee, PsyD, a psychologist."), "{tx}");
     assert!(!tx.contains("Minh Nguyen") && !tx.contains("Rosa Ortiz"), "{tx}");
     let ca_packet = pdf_text(&t.path().join("out/CA/en/packet.pdf"));
     assert!(ca_packet.contains("Rosa Ortiz") && ca_packet.contains("Minh Nguyen"));
@@ -114,8 +117,8 @@ fn supervisor_without_a_licence_in_the_state_is_refused() {
             "",
         ),
     );
-    let run = t.run(["build", "practice.toml", "--as-of", "2026-01-01"]).status(1);
-    assert!(run.stderr.contains("no form for `ortiz` (Rosa Ortiz) in CA: supervisor `nguyen` holds no full licence there valid on 2026-01-01"), "{}", run.stderr);
+    let run = t.run(["build", "practice.toml", "--as-of", "2026-12-01"]).status(1);
+    assert!(run.stderr.contains("no form for `ortiz` (Rosa Ortiz) in CA: supervisor `nguyen` holds no full licence there valid on 2026-12-01"), "{}", run.stderr);
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn bad_clinician_input_names_file_line_and_column() {
         let changed = text.replacen(from, to, 1);
         t.write("practice.toml", &changed);
         let run =
-            t.run(["build", "practice.toml", "--as-of", "2026-01-01", "--out", "bad"]).status(2);
+            t.run(["build", "practice.toml", "--as-of", "2026-12-01", "--out", "bad"]).status(2);
         assert!(run.stderr.contains(expect), "{expect}:\n{}", run.stderr);
         assert!(run.stderr.contains("practice.toml:"), "names the file and line:\n{}", run.stderr);
         assert!(!t.path().join("bad").exists());

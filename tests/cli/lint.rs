@@ -5,11 +5,13 @@ use serde_json::Value;
 
 use crate::util::TestDir;
 
-const EVERY_DOCUMENT: &str = "documents = [\"consent\", \"confidentiality\", \"telehealth\", \"minors\", \"authorization\", \"notes-authorization\", \"privacy-notice\"]\n";
+const EVERY_DOCUMENT: &str = "documents = [\"client-information\", \"consent\", \"confidentiality\", \"telehealth\", \"minors\", \"privacy-notice\", \"privacy-acknowledgment\", \"authorization\", \"notes-authorization\"]\n";
+
+const OFFICE: &str = "[[locations]]\nname = \"Main office\"\naddress = \"1 Main Street, Fresno, CA 93721\"\nstate = \"CA\"\n";
 
 fn practice(services: &str) -> String {
     format!(
-        "name = \"Test Practice\"\nstates = [\"CA\"]\neffective = 2026-01-01\n{EVERY_DOCUMENT}{services}"
+        "name = \"Test Practice\"\nstates = [\"CA\"]\neffective = 2026-01-01\n{EVERY_DOCUMENT}{services}{OFFICE}"
     )
 }
 
@@ -17,8 +19,14 @@ fn practice(services: &str) -> String {
 fn every_document_of_every_state_renders_and_reads_at_grade_8_or_below() {
     let t = TestDir::new();
     for (name, services, per_state) in [
-        ("all", "[services]\ntelehealth = true\nminors = true\ncouples = true\n", 7),
-        ("plain", "[services]\nin_person = true\n", 6), // no telehealth form without telehealth
+        (
+            "all",
+            "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n",
+            10,
+        ),
+        // No telehealth form without telehealth, no minors form without
+        // minors, no Good Faith Estimate notice without self-pay clients.
+        ("plain", "[services]\nin_person = true\n[fees]\ninsurance = false\n", 7),
     ] {
         t.write(&format!("{name}/practice.toml"), &practice(services));
         let out = format!("{name}/out");
@@ -69,15 +77,15 @@ fn a_template_without_a_required_element_fails_check() {
     // statement (45 C.F.R. § 164.508(c)(2)(iii)).
     let bundled =
         std::fs::read_to_string(crate::util::root().join("templates/authorization.md")).unwrap();
-    let line = bundled.lines().find(|l| l.contains("may be shared again")).unwrap();
-    t.write("templates/authorization.md", &bundled.replace(line, ""));
+    let rights = "{{<auth_rights practice={practice} what=\"information\"/>}}";
+    assert!(bundled.contains(rights));
+    t.write("templates/authorization.md", &bundled.replace(rights, ""));
     // A confidentiality form that drops the duty to warn.
     let conf =
         std::fs::read_to_string(crate::util::root().join("templates/confidentiality.md")).unwrap();
-    t.write(
-        "templates/confidentiality.md",
-        &conf.replace("[^warn]: {{ duty_to_warn.citation }}", "").replace("[^warn]", ""),
-    );
+    let warn = "{{<duty_to_warn t={duty_to_warn} state={jurisdiction.name}/>}}";
+    assert!(conf.contains(warn));
+    t.write("templates/confidentiality.md", &conf.replace(warn, ""));
     t.run(["build", "practice.toml"]).ok();
     let run = t.run(["check", "practice.toml"]).status(1);
     assert!(run.stderr.contains("CA authorization: lacks that disclosed information may be redisclosed (§ 164.508(c)(2)(iii)) (`redisclosure`)"), "{}", run.stderr);
@@ -94,7 +102,7 @@ fn a_template_without_a_required_element_fails_check() {
 #[test]
 fn a_hard_template_fails_the_reading_bar_naming_its_sections() {
     let t = TestDir::new();
-    t.write("practice.toml", "name = \"P\"\nstates = [\"NY\"]\ndocuments = [\"consent\"]\n[readability]\nmax_grade = 6.0\n");
+    t.write("practice.toml", "name = \"P\"\nstates = [\"NY\"]\ndocuments = [\"consent\"]\n[services]\ntelehealth = true\n[readability]\nmax_grade = 6.0\n");
     t.write(
         "templates/consent.md",
         "# Consent\n\n## Simple part\n\nWe help you. You can stop.\n\n## Legal part\n\nNotwithstanding any other provision of applicable law, the psychotherapist shall disclose confidential communications only upon the express written authorization of the patient concerned.\n",

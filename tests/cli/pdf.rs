@@ -22,8 +22,8 @@ fn every_pdf_is_tagged_titled_in_english_with_embedded_fonts() {
     let all = pdfs(&t);
     assert_eq!(
         all.len(),
-        3 * 8 + 6,
-        "7 documents and a packet per state, and 6 clinician consents"
+        3 * 12 + 6,
+        "10 documents and two packets per state, and 6 clinician consents"
     );
     for (path, bytes) in &all {
         assert!(bytes.starts_with(b"%PDF-1.7"), "{path}");
@@ -65,25 +65,38 @@ fn packet_has_a_cover_an_outline_of_every_document_and_page_numbers() {
     let toc = pdf.get_toc().expect("an outline");
     let top: Vec<String> =
         toc.toc.iter().filter(|e| e.level == 1).map(|e| e.title.clone()).collect();
+    // The adult packet: every document but the minors form.
     assert_eq!(
         top,
         [
+            "About you",
             "Agreement to start therapy",
             "When we may share what you tell us",
             "Agreement to meet by video or phone",
-            "Agreement for therapy with a young person",
+            "Notice of privacy practices",
+            "We gave you our privacy notice",
             "Permission to share your health information",
             "Permission to share psychotherapy notes",
-            "Notice of privacy practices",
+            "Your right to a Good Faith Estimate",
         ]
     );
+    let minor = lopdf::Document::load(t.path().join("out/NY/en/packet-minor.pdf")).unwrap();
+    let minor_top: Vec<String> = minor
+        .get_toc()
+        .unwrap()
+        .toc
+        .iter()
+        .filter(|e| e.level == 1)
+        .map(|e| e.title.clone())
+        .collect();
+    assert!(minor_top.contains(&"Agreement for therapy with a young person".to_string()));
     assert!(
         toc.toc.iter().any(|e| e.level == 2 && e.title == "What if someone is in danger?"),
         "sections are in the outline"
     );
     let pages = pdf.get_pages().len();
     let text = pdf_text(&path);
-    assert!(text.contains("Forms for clients in New York"));
+    assert!(text.contains("Forms for adult clients in New York"));
     assert!(text.contains("Contents"));
     assert!(
         text.contains(&format!("Page 1 of {pages}"))

@@ -71,7 +71,10 @@ fn ten_thousand_entries_in_a_rule_file_are_refused() {
     let steps = vec!["\"tell the police\""; 10_000].join(", ");
     let ca = ca.replacen("discharge = [", &format!("discharge = [{steps}, "), 1);
     std::fs::write(dir.join("CA.toml"), ca).unwrap();
-    t.write("practice.toml", "name = \"Test\"\nstates = [\"CA\"]\n");
+    t.write(
+        "practice.toml",
+        "name = \"Test\"\nstates = [\"CA\"]\nservices = { telehealth = true }\n",
+    );
     let run =
         t.run(["build", "practice.toml", "--jurisdictions", "rules", "--out", "out"]).status(2);
     assert!(
@@ -84,7 +87,10 @@ fn ten_thousand_entries_in_a_rule_file_are_refused() {
 
 /// A practice with its own `consent.md` template.
 fn with_template(t: &TestDir, template: &str) {
-    t.write("practice.toml", "name = \"Test\"\nstates = [\"CA\"]\ndocuments = [\"consent\"]\n");
+    t.write(
+        "practice.toml",
+        "name = \"Test\"\nstates = [\"CA\"]\ndocuments = [\"consent\"]\nservices = { telehealth = true }\n",
+    );
     t.write("templates/consent.md", template);
 }
 
@@ -170,7 +176,7 @@ fn snapshot(t: &TestDir, out: &str) -> (BTreeMap<String, Vec<u8>>, Value) {
 /// The practice of the kill test, in two versions that differ in every document.
 fn practice(version: &str) -> String {
     format!(
-        "name = \"Kill Test Practice {version}\"\nstates = [\"CA\", \"NY\", \"TX\"]\n\
+        "name = \"Kill Test Practice {version}\"\nstates = [\"CA\", \"NY\", \"TX\"]\nservices = {{ telehealth = true }}\n\
          forms_version = \"{version}\"\n"
     )
 }
@@ -329,7 +335,11 @@ proptest::proptest! {
         let mut sorted_docs = documents.clone();
         sorted_docs.sort_by_key(|d| ["consent", "confidentiality"].iter().position(|k| k == d));
         let practice = |s: &[&str], d: &[&str]| {
-            format!("name = \"Order Test\"\nstates = [{}]\ndocuments = [{}]\n", list(s), list(d))
+            format!(
+                "name = \"Order Test\"\nstates = [{}]\ndocuments = [{}]\nservices = {{ telehealth = true }}\n",
+                list(s),
+                list(d)
+            )
         };
         let t = TestDir::new();
         t.write("practice.toml", &practice(&sorted_states, &sorted_docs));

@@ -29,52 +29,124 @@ fn there_is_a_file_for_every_state_and_dc() {
 fn every_file_loads_and_covers_every_topic_with_citations_and_sources() {
     let t = TestDir::new();
     for code in codes() {
-        // `explain` loads every file (any error in any file exits 2) and
-        // shows the versions in effect.
-        let run = t.run(["explain", &code, "--format", "json", "--as-of", "2026-11-01"]).ok();
+        // `explain` loads every file (any error in any file exits 2).
+        let run = t.run(["explain", &code, "--format", "json", "--as-of", "2026-12-01"]).ok();
         let j: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(j["code"], code.as_str());
-        assert!(j["last_reviewed"].as_str().is_some_and(|d| d <= "2026-11-23"), "{code}");
+        assert!(j["last_reviewed"].as_str().is_some_and(|d| d <= "2026-12-01"), "{code}");
+        let file: toml::Table = toml::from_str(
+            &std::fs::read_to_string(root().join(format!("jurisdictions/{code}.toml"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(file["format"].as_integer(), Some(2), "{code}");
         for topic in topic_names() {
-            let v = &j[topic];
-            assert!(v.is_object(), "{code} has no {topic} version in effect");
-            for key in ["citation", "source"] {
-                let s = v[key].as_str().unwrap_or("");
-                assert!(!s.trim().is_empty(), "{code} {topic}: empty {key}");
+            let versions = file[topic]["versions"].as_array().expect("versions");
+            assert!(!versions.is_empty(), "{code} {topic}");
+            for v in versions {
+                for key in ["citation", "source"] {
+                    let s = v[key].as_str().unwrap_or("");
+                    assert!(!s.trim().is_empty(), "{code} {topic}: empty {key}");
+                }
+                let binds = v["applies_to"].as_array().expect("applies_to");
+                assert!(!binds.is_empty(), "{code} {topic}: whom it binds");
+                assert!(
+                    v.get("effective").is_some() != v.get("in_force_by").is_some(),
+                    "{code} {topic}: one start date"
+                );
             }
-            assert!(
-                ["confirmed", "unconfirmed"].contains(&v["status"].as_str().unwrap()),
-                "{code} {topic}"
-            );
         }
-        for b in j["licensing_boards"]["boards"].as_array().unwrap() {
-            assert!(!b["citation"].as_str().unwrap().trim().is_empty(), "{code} board citation");
-            assert!(!b["source"].as_str().unwrap().trim().is_empty(), "{code} board source");
-        }
-        assert!(
-            ["mandatory", "permissive", "none"]
-                .contains(&j["duty_to_warn"]["kind"].as_str().unwrap())
-        );
-        assert!(j["child_abuse"]["universal"].is_boolean());
-        assert!(j["minors"].as_object().unwrap().contains_key("consent_age"));
     }
+}
+
+/// Every URL in a `source` field.
+fn urls(source: &str) -> Vec<&str> {
+    source
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| w.starts_with("http"))
+        .collect()
+}
+
+#[test]
+fn no_rule_cites_a_blocked_host_and_every_confirmed_value_cites_an_official_source() {
+    use consentgen::load::hosts::{HostKind, host, kind};
+    let mut confirmed = 0;
+    for code in codes() {
+        let text =
+            std::fs::read_to_string(root().join(format!("jurisdictions/{code}.toml"))).unwrap();
+        let file: toml::Table = toml::from_str(&text).unwrap();
+        let mut entries: Vec<(String, &toml::Value)> = Vec::new();
+        for topic in topic_names() {
+            for v in file[topic]["versions"].as_array().unwrap() {
+                entries.push((format!("{code} {topic}"), v));
+                for b in v.get("boards").and_then(|b| b.as_array()).into_iter().flatten() {
+                    entries.push((format!("{code} {topic} board"), b));
+                }
+            }
+        }
+        for (what, e) in entries {
+            let kinds: Vec<(String, HostKind)> = urls(e["source"].as_str().unwrap())
+                .into_iter()
+                .filter_map(host)
+                .map(|h| {
+                    let k = kind(&h);
+                    (h, k)
+                })
+                .collect();
+            for (h, k) in &kinds {
+                assert_ne!(*k, HostKind::Blocked, "{what} cites the blocked host {h}");
+            }
+            if e["status"].as_str() == Some("confirmed") {
+                confirmed += 1;
+                assert!(
+                    kinds.iter().any(|(_, k)| *k == HostKind::Official),
+                    "{what}: confirmed without an official source"
+                );
+                for (h, k) in &kinds {
+                    assert!(*k >= HostKind::Secondary, "{what}: confirmed, yet cites {h}");
+                }
+                let note = e.get("note").and_then(|n| n.as_str()).unwrap_or("").to_lowercase();
+                for phrase in ["not read", "not seen", "from memory", "recollection"] {
+                    assert!(
+                        !note.contains(phrase),
+                        "{what}: confirmed, yet its note says {phrase:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(confirmed > 100, "the rule files confirm {confirmed} values");
+}
+
+#[test]
+fn the_readme_states_the_coverage_the_files_have() {
+    let t = TestDir::new();
+    let run = t.run(["explain", "--coverage", "--format", "json", "--as-of", "2026-12-01"]).ok();
+    let c: Value = serde_json::from_str(&run.stdout).unwrap();
+    let core = &c["totals"]["core"];
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let line = format!(
+        "{} of {} core cells ({}%) are confirmed for every profession",
+        core["confirmed"], core["cells"], core["confirmed_percent"]
+    );
+    assert!(readme.contains(&line), "README lacks {line:?}");
 }
 
 #[test]
 fn explain_snapshots() {
     let t = TestDir::new();
     for code in ["NY", "TX"] {
-        let run = t.run(["explain", code, "--as-of", "2026-01-01"]).ok();
+        let run = t.run(["explain", code, "--as-of", "2026-12-01"]).ok();
         insta::assert_snapshot!(format!("explain_{}_text", code.to_lowercase()), run.stdout);
     }
-    let run = t.run(["explain", "CO", "--as-of", "2026-01-01", "--format", "json"]).ok();
+    let run = t.run(["explain", "CO", "--as-of", "2026-12-01", "--format", "json"]).ok();
     insta::assert_snapshot!("explain_co_json", run.stdout);
 }
 
 #[test]
 fn versions_are_picked_by_date_before_on_and_after_a_change() {
     let t = TestDir::new();
-    // Colorado lowered the minor-consent age from 15 to 12 on 2019-05-16.
+    // Colorado lowered the minor-consent age for outpatient psychotherapy
+    // from 15 to 12 on 2019-05-16 (HB 19-1120).
     let age = |date: &str| {
         let run = t.run(["explain", "CO", "--format", "json", "--as-of", date]).ok();
         let j: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -96,7 +168,7 @@ fn check_reports_every_rule_file_problem_with_file_and_line() {
         std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
     };
     edit("TX", "[[telehealth.versions]]", "[[telehealth.version]]");
-    edit("WA", "status = \"confirmed\"", "status = \"confirmed\"\nstatsu = \"x\"");
+    edit("WA", "status = \"confirmed\"\n", "status = \"confirmed\"\nstatsu = \"x\"\n");
     let run = t.run(["check", "--jurisdictions", "rules"]).status(2);
     assert!(run.stderr.contains("TX.toml:"), "{}", run.stderr);
     assert!(run.stderr.contains("WA.toml:"), "{}", run.stderr);

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The fixed build time of every test build: 2026-01-01T00:00:00Z.
-pub const EPOCH: &str = "1767225600";
+/// The fixed build time of every test build: 2026-12-01T00:00:00Z (after
+/// the day every bundled rule was last seen in force).
+pub const EPOCH: &str = "1796083200";
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -171,4 +172,17 @@ pub fn html_text(html: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&amp;", "&");
     collapse(&out)
+}
+
+/// The versions of a state's topic in force on 2026-12-01, as `explain
+/// --format json` prints them (one object, or a list when they differ by
+/// profession), always as a list.
+pub fn rules_in_force(t: &TestDir, state: &str, topic: &str) -> Vec<serde_json::Value> {
+    let run = t.run(["explain", state, "--as-of", "2026-12-01", "--format", "json"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("explain prints JSON");
+    match &json[topic] {
+        serde_json::Value::Array(list) => list.clone(),
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one.clone()],
+    }
 }
