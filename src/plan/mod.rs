@@ -210,6 +210,15 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                     }
                     continue;
                 }
+                if doc == "disclosure" && board_must_approve(&scope, c) {
+                    warnings.push(
+                        Diagnostic::warning(
+                            "board-approval",
+                            format!("{state} disclosure ({}): the board must approve this statement before it is used", c.id.get_ref()),
+                        )
+                        .with_hint("send the built statement to the board for approval; the form does not say it is approved"),
+                    );
+                }
                 match render_document(inputs, &scope, &doc, Some(c), as_of) {
                     Ok(d) => documents.push(d),
                     Err(e) => errors.push(e),
@@ -222,6 +231,15 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     }
     let outputs = plan_outputs(inputs, opts, &mut documents);
     Ok(Plan { states, documents, outputs, refusals, warnings })
+}
+
+/// Whether the state's known disclosure rule for the clinician's profession
+/// asks the board to approve the statement before use.
+fn board_must_approve(scope: &StateScope<'_>, c: &Clinician) -> bool {
+    let topics = scope.topics(&[c.profession]);
+    topics[topic::professional_disclosure]["rules"]
+        .as_array()
+        .is_some_and(|rs| rs.iter().any(|r| r["known"] == true && r["board_approved"] == true))
 }
 
 /// A clinician's own documents in a state: those in `per_clinician` the

@@ -11,6 +11,7 @@ mod html;
 mod init;
 mod lint;
 mod pdf;
+mod practice;
 mod robust;
 mod rules;
 mod schema;
