@@ -12,6 +12,7 @@
 pub mod acroform;
 pub mod field_font;
 pub mod fill;
+mod flatten;
 
 use std::sync::OnceLock;
 
