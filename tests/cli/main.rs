@@ -12,5 +12,6 @@ mod lint;
 mod pdf;
 mod robust;
 mod rules;
+mod safety;
 mod schema;
 mod util;
