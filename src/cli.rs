@@ -79,6 +79,9 @@ pub struct BuildArgs {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    /// Overwrite files consentgen did not write, and build into a folder that holds inputs
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `consentgen check`.

@@ -20,7 +20,8 @@
 //!
 //! Between them, [`plan`] decides what a build writes and whether each
 //! output is current (its key), [`produce`] makes the outputs that are not,
-//! and [`manifest`] records what was made from what. [`validate`] checks what
+//! and [`manifest`] records what was made from what; [`outdir`] keeps every
+//! write inside the output folder. [`validate`] checks what
 //! the types cannot (licences, rule warnings); [`report`] prints what
 //! commands found, for people and as JSON Lines. `ARCHITECTURE.md` says
 //! where each concern lives.
@@ -36,6 +37,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod options;
+pub mod outdir;
 pub mod pdf;
 pub mod plan;
 pub mod produce;

@@ -90,7 +90,13 @@ fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Build(args) => match target(args.target) {
             Ok((mut reporter, inputs, out, plan)) => commands::build::run(
-                &BuildOptions { inputs, out, plan, jobs: args.jobs.map(usize::from) },
+                &BuildOptions {
+                    inputs,
+                    out,
+                    plan,
+                    jobs: args.jobs.map(usize::from),
+                    force: args.force,
+                },
                 &mut reporter,
             ),
             Err(outcome) => outcome,

@@ -15,7 +15,7 @@ use crate::options::{InputOptions, PlanOptions};
 use crate::plan::grade_1dp;
 use crate::produce::{Produced, produce};
 use crate::report::{BuildSummary, DocumentRecord, Record, Reporter, Summary};
-use crate::write::OutputFile;
+use crate::write::{MANIFEST, OutputFile};
 use crate::{Outcome, render};
 
 /// Settings of one build, resolved from the command line.
@@ -29,16 +29,47 @@ pub struct BuildOptions {
     pub plan: PlanOptions,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
+    /// Build even where the output folder's checks refuse (see `outdir`):
+    /// overwrite files the tool did not write, write into a folder of inputs.
+    pub force: bool,
 }
 
 /// Runs `consentgen build`.
 pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
+    if let Err(d) = crate::outdir::check_folder(&opts.out) {
+        return reporter.fail(&Sources::new(), &[d]);
+    }
     let (inputs, plan) = match super::load_and_plan(&opts.inputs, &opts.plan, reporter) {
         Ok(x) => x,
         Err(outcome) => return outcome,
     };
     let sources = &inputs.sources;
     let previous = Manifest::read(&opts.out);
+    // The jail, before anything is rendered or written (see `outdir`).
+    let mut paths: Vec<&str> = plan.outputs.iter().map(|p| p.path.as_str()).collect();
+    paths.extend(["index.html", MANIFEST]);
+    let removals: Vec<&str> = previous
+        .iter()
+        .flat_map(|m| {
+            m.outputs
+                .iter()
+                .map(|o| o.path.as_str())
+                .chain(m.pending.iter().map(|p| p.path.as_str()))
+        })
+        .filter(|p| !paths.contains(p))
+        .collect();
+    let found = crate::outdir::preflight(&crate::outdir::Targets {
+        out: &opts.out,
+        paths,
+        removals,
+        previous: previous.as_ref(),
+        inputs: &opts.inputs,
+        force: opts.force,
+    });
+    if crate::diag::has_errors(&found) {
+        return reporter.fail(sources, &found);
+    }
+    reporter.diagnostics(sources, &found);
     let products = match produce(&inputs, &plan, &opts.out, previous.as_ref(), opts.jobs) {
         Ok(f) => f,
         Err(diags) => return reporter.fail(sources, &diags),
@@ -90,8 +121,10 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         }
     };
     let keep: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let previous_files =
-        previous.iter().flat_map(|m| &m.outputs).map(|o| (o.path.as_str(), o.sha256.as_str()));
+    let previous_files = previous.iter().flat_map(|m| {
+        let outputs = m.outputs.iter().map(|o| (o.path.as_str(), o.sha256.as_str()));
+        outputs.chain(m.pending.iter().map(|p| (p.path.as_str(), p.sha256.as_str())))
+    });
     let removed = crate::write::remove_obsolete(&opts.out, previous_files, &keep);
     for path in &removed.edited {
         let d = Diagnostic::warning(

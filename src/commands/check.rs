@@ -27,6 +27,9 @@ pub struct CheckOptions {
 
 /// Runs `consentgen check`.
 pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
+    if let Err(d) = crate::outdir::check_folder(&opts.out) {
+        return reporter.fail(&crate::diag::Sources::new(), &[d]);
+    }
     let (inputs, plan) = match super::load_and_plan(&opts.inputs, &opts.plan, reporter) {
         Ok(x) => x,
         Err(outcome) => return outcome,

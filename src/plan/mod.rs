@@ -443,6 +443,7 @@ impl Plan {
             document: Some(d.id.clone()),
             clinician: d.clinician.clone(),
             format: p.format.name().into(),
+            title: Some(d.rendered.title.clone()),
             language: Some(LANG.into()),
             effective: Some(d.effective.to_string()),
             grade: Some(grade_1dp(d.rendered.score.grade())),
