@@ -224,6 +224,12 @@ impl Manifest {
         }
     }
 
+    /// Adds the entries of outputs kept from an earlier build, as they were.
+    pub fn keep(&mut self, kept: Vec<Output>) {
+        self.outputs.extend(kept);
+        self.outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
     /// The manifest as a file to write.
     pub fn to_file(&self) -> OutputFile {
         let mut bytes = serde_json::to_vec_pretty(self).expect("the manifest serializes");

@@ -126,6 +126,9 @@ pub struct BuildSummary {
     pub unchanged: usize,
     /// Files of the previous build removed.
     pub removed: usize,
+    /// Files of states this build left out (`--states`), kept with their
+    /// manifest entries.
+    pub carried: usize,
     /// Clinicians' form sets refused.
     pub refused: usize,
     /// Lint problems (warnings in a build).
@@ -292,6 +295,12 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                 b.unchanged,
                 if b.removed > 0 { format!(", {} removed", b.removed) } else { String::new() }
             );
+            if b.carried > 0 {
+                s.push_str(&format!(
+                    "kept {} of other states as they were\n",
+                    plural(b.carried, "file", "files")
+                ));
+            }
             if b.refused > 0 {
                 s.push_str(&format!(
                     "refused {}; see the errors above\n",

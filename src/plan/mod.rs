@@ -434,6 +434,89 @@ pub fn grade_1dp(g: f64) -> f64 {
     (g * 10.0).round() / 10.0
 }
 
+/// The index entries of outputs a build keeps from an earlier one (the
+/// states `--states` left out), from what their manifest entries record, in
+/// the order a build of those states would list them.
+pub fn kept_index_states(inputs: &Inputs, kept: &[crate::manifest::Output]) -> Vec<IndexState> {
+    let ids = inputs.templates.document_ids();
+    let clinicians = &inputs.practice.clinicians;
+    let per_clinician = &inputs.practice.per_clinician;
+    let mut states: BTreeMap<&str, Vec<&crate::manifest::Output>> = BTreeMap::new();
+    for o in kept {
+        if let Some(s) = &o.about.state {
+            states.entry(s.as_str()).or_default().push(o);
+        }
+    }
+    states
+        .into_iter()
+        .map(|(code, outputs)| {
+            let mut packet = None;
+            // (clinician, document) -> entry, in the order first seen.
+            let mut entries: Vec<((Option<String>, String), IndexEntry)> = Vec::new();
+            for o in outputs {
+                let (Some(doc), a) = (o.about.document.clone(), &o.about) else { continue };
+                if doc == PACKET {
+                    packet = Some(o.path.clone());
+                    continue;
+                }
+                let key = (a.clinician.clone(), doc.clone());
+                let at = match entries.iter().position(|(k, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        let name = a.clinician.as_ref().map(|id| {
+                            clinicians
+                                .iter()
+                                .find(|c| c.id.get_ref() == id)
+                                .map_or_else(|| id.clone(), |c| c.name.clone())
+                        });
+                        let effective = a.effective.clone().unwrap_or_default();
+                        let entry = IndexEntry {
+                            id: doc.clone(),
+                            title: a.title.clone().unwrap_or_else(|| doc.clone()),
+                            html: None,
+                            pdf: None,
+                            grade: format!("{:.1}", a.grade.unwrap_or(0.0)),
+                            effective: Date::parse(&effective).map_or(effective, |d| d.long()),
+                            clinician: name,
+                        };
+                        entries.push((key, entry));
+                        entries.len() - 1
+                    }
+                };
+                let link = Some(o.path.clone());
+                match a.format.as_str() {
+                    "html" => entries[at].1.html = link,
+                    _ => entries[at].1.pdf = link,
+                }
+            }
+            let rank = |(clinician, doc): &(Option<String>, String)| {
+                let unknown = usize::MAX;
+                let c = clinician.as_ref().map(|id| {
+                    clinicians.iter().position(|c| c.id.get_ref() == id).unwrap_or(unknown)
+                });
+                let d = match clinician {
+                    None => ids.iter().position(|i| i == doc),
+                    Some(_) => per_clinician.iter().position(|p| p.get_ref() == doc),
+                };
+                (c, d.unwrap_or(unknown), clinician.clone(), doc.clone())
+            };
+            entries.sort_by_key(|(k, _)| rank(k));
+            let (clinicians, documents): (Vec<_>, Vec<_>) =
+                entries.into_iter().map(|(_, e)| e).partition(|e| e.clinician.is_some());
+            IndexState {
+                code: code.to_string(),
+                name: inputs
+                    .jurisdictions
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |j| j.rules.name.clone()),
+                documents,
+                clinicians,
+                packet,
+            }
+        })
+        .collect()
+}
+
 impl Plan {
     /// What the manifest records about a planned output.
     pub fn about(&self, p: &Planned) -> About {

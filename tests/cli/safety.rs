@@ -351,3 +351,40 @@ fn files_of_a_build_stopped_before_its_manifest_are_known_as_ours() {
     assert_eq!(manifest(&t, "forms")["complete"], true);
     assert!(manifest(&t, "forms").get("pending").is_none());
 }
+
+// 2. `--states` is a selection for this run, not a new truth.
+
+#[test]
+fn building_some_states_keeps_the_others() {
+    let t = TestDir::new();
+    t.write(
+        "practice.toml",
+        "name = \"Three States\"\nstates = [\"CA\", \"NY\", \"TX\"]\neffective = 2026-01-01\nper_clinician = [\"consent\"]\n\n[[clinicians]]\nid = \"jkim\"\nname = \"Jordan Kim\"\nprofession = \"psychologist\"\nlicenses = [{ state = \"CA\", type = \"Psychologist\", number = \"PSY 1\", expires = 2030-01-01 }]\n",
+    );
+    t.run(["build", "practice.toml", "--out", "forms"]).ok();
+    let full = t.files("forms");
+    let run = t.run(["build", "practice.toml", "--out", "forms", "--states", "NY"]).ok();
+    assert!(!run.stderr.contains("removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("kept 12 files of other states as they were"), "{}", run.stderr);
+    // Every file is as the full build left it: the index still lists CA, NY and TX.
+    assert_eq!(t.files("forms"), full);
+    t.run(["check", "practice.toml", "--out", "forms"]).status(0);
+
+    // A file edited by hand is neither vouched for nor deleted.
+    t.write("forms/TX/en/consent.html", "edited");
+    let run = t.run(["build", "practice.toml", "--out", "forms", "--states", "CA"]).ok();
+    assert!(
+        run.stderr
+            .contains("warning[kept-edited]: `TX/en/consent.html` was edited since it was built"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(t.read("forms/TX/en/consent.html"), "edited");
+    let m = manifest(&t, "forms");
+    let listed = |p: &str| m["outputs"].as_array().unwrap().iter().any(|o| o["path"] == p);
+    assert!(!listed("TX/en/consent.html"));
+    assert!(listed("TX/en/consent.pdf") && listed("CA/en/clinicians/jkim/consent.pdf"));
+    // A build of the practice's own states repairs it.
+    t.run(["build", "practice.toml", "--out", "forms", "--force"]).ok();
+    assert_eq!(t.files("forms"), full);
+}
