@@ -68,6 +68,20 @@ pub struct TargetArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub inputs: InputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub budget: BudgetArgs,
+}
+
+/// The budget templates run under (see `budget`).
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Seconds each template render and each PDF may take
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub budget_seconds: u64,
+    /// Pages each PDF may have
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub budget_pages: u64,
 }
 
 /// `consentgen build`.

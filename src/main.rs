@@ -77,6 +77,10 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
     let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
         return Err(Outcome::BadInput);
     };
+    consentgen::budget::set(consentgen::budget::Budget {
+        seconds: args.budget.budget_seconds,
+        pages: usize::try_from(args.budget.budget_pages).unwrap_or(usize::MAX),
+    });
     let inputs = InputOptions {
         practice: args.practice,
         jurisdictions: args.inputs.jurisdictions,

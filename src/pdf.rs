@@ -56,6 +56,7 @@ fn file_id(path: &str) -> FileId {
 /// What one build shares across all of its PDFs.
 pub struct Engine {
     library: LazyHash<Library>,
+    max_pages: usize,
     main: Source,
     main_id: FileId,
     body_id: FileId,
@@ -68,11 +69,18 @@ impl Engine {
         let main_id = file_id("/main.typ");
         Engine {
             library: LazyHash::new(Library::builder().build()),
+            max_pages: usize::MAX,
             main: Source::new(main_id, template.to_string()),
             main_id,
             body_id: file_id("/body.typ"),
             meta_id: file_id("/meta.json"),
         }
+    }
+
+    /// Refuses documents of more than `pages` pages (see [`crate::budget`]).
+    pub fn with_max_pages(mut self, pages: usize) -> Engine {
+        self.max_pages = pages;
+        self
     }
 
     /// Compiles one document to PDF/UA-1 bytes. `body` is Typst markup from
@@ -103,6 +111,11 @@ impl Engine {
         // 220 MB to 85 MB for the same CPU time.
         typst::comemo::evict(1);
         let document = warned.output.map_err(|errors| self.problems(&world, &errors))?;
+        if document.pages().len() > self.max_pages {
+            let mut e = PdfError::plain(format!("{} pages", document.pages().len()));
+            e.pages = Some((document.pages().len(), self.max_pages));
+            return Err(e);
+        }
         let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
             .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
         let options = PdfOptions {
@@ -154,7 +167,7 @@ impl Engine {
                 problems.push(problem);
             }
         }
-        PdfError { problems }
+        PdfError { problems, pages: None }
     }
 }
 
@@ -163,6 +176,9 @@ impl Engine {
 pub struct PdfError {
     /// The errors, without repeats.
     pub problems: Vec<PdfProblem>,
+    /// Set when the document was refused for its length: its pages and the
+    /// most allowed.
+    pub pages: Option<(usize, usize)>,
 }
 
 /// Which file a Typst error points into.
@@ -201,6 +217,7 @@ impl PdfError {
                 message,
                 hints: Vec::new(),
             }],
+            pages: None,
         }
     }
 }

@@ -315,6 +315,9 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let mut refusals = Vec::new();
     let mut warnings = Vec::new();
     for state in &states {
+        if crate::budget::spent() {
+            break; // a template went over its budget: its error is all there is to say
+        }
         let scope = StateScope::new(inputs, state, as_of);
         warnings.extend(crate::validate::rule_warnings(
             scope.jurisdiction,
@@ -333,7 +336,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             .collect();
         let first_of_state = documents.len();
         for doc in &docs {
-            if *doc == "telehealth" && !telehealth {
+            if *doc == "telehealth" && !telehealth || crate::budget::spent() {
                 continue;
             }
             match render_document(inputs, &scope, doc, &team, None, as_of) {
@@ -359,7 +362,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             let value = scope.clinician(inputs, c, as_of);
             for doc in &inputs.practice.per_clinician {
                 let doc = doc.get_ref().as_str();
-                if doc == "telehealth" && !telehealth {
+                if doc == "telehealth" && !telehealth || crate::budget::spent() {
                     continue;
                 }
                 match render_document(inputs, &scope, doc, &team, Some(&value), as_of) {
