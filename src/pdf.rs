@@ -22,12 +22,20 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::date::Date;
 
-/// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL 1.1).
-static FONT_DATA: [&[u8]; 4] = [
+/// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL
+/// 1.1) for the text, and Noto Sans (OFL 1.1; Latin, Greek and Cyrillic, see
+/// `fonts/make-noto-sans.sh`) for the letters Atkinson lacks: Vietnamese,
+/// the Hawaiian ʻokina, most of Latin Extended. `pdf.typ` names both, in
+/// that order; Typst takes each character from the first that has it.
+static FONT_DATA: [&[u8]; 8] = [
     include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-BoldItalic.ttf"),
+    include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../fonts/NotoSans-Italic.ttf"),
+    include_bytes!("../fonts/NotoSans-BoldItalic.ttf"),
 ];
 
 /// The page template every document is set in.
@@ -36,6 +44,8 @@ pub const MAIN_TEMPLATE: &str = include_str!("../templates/pdf.typ");
 struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Every character some font has a glyph for, sorted.
+    covered: Vec<u32>,
 }
 
 /// Fonts are parsed once per process and shared by every document.
@@ -44,8 +54,22 @@ fn fonts() -> &'static Fonts {
     FONTS.get_or_init(|| {
         let fonts: Vec<Font> =
             FONT_DATA.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
-        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+        let mut covered: Vec<u32> = fonts.iter().flat_map(|f| f.info().coverage.iter()).collect();
+        covered.sort_unstable();
+        covered.dedup();
+        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts, covered }
     })
+}
+
+/// Whether a PDF can set `c`: a bundled font has a glyph for it, or Typst
+/// needs none (white space and the invisible default-ignorable characters,
+/// which Typst's font fallback skips too). A character no font has would
+/// be set as an empty box, which PDF/UA-1 refuses.
+pub fn can_set(c: char) -> bool {
+    c.is_ascii_graphic()
+        || c.is_whitespace()
+        || typst::text::is_default_ignorable(c)
+        || fonts().covered.binary_search(&(c as u32)).is_ok()
 }
 
 fn file_id(path: &str) -> FileId {
@@ -287,6 +311,37 @@ mod tests {
             "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",
         });
         engine.compile(body, &meta, "test", Date::parse("2026-01-01").unwrap())
+    }
+
+    #[test]
+    fn every_latin_script_name_sets() {
+        let names = [
+            "Nguyễn Thị Hằng",
+            "Trần Văn Đức",
+            "ʻOhana Kūpaʻa",
+            "Łukasz Wąsowski-Żółć",
+            "Şükrü Güneş, İlkay Ağaoğlu",
+            "Ørjan Bjørnstad, Ævar Þórsson",
+            "Dvořák Čeněk, Mišković Đurđa",
+            "Ngũgĩ wa Thiongʼo",
+            "Σοφία Παπαδοπούλου",
+            "Дмитрий Ковальчук",
+            "Nguye\u{302}\u{303}n", // decomposed: e, circumflex, tilde
+        ];
+        for name in names {
+            assert!(
+                name.chars().all(can_set),
+                "{name}: {:?}",
+                name.chars().filter(|c| !can_set(*c)).collect::<Vec<_>>()
+            );
+            let body = crate::render::typst::write(&crate::render::markdown::events(&format!(
+                "# {name}\n\n*{name}* and **{name}**, _**{name}**_."
+            )));
+            assert!(compile(&body).is_ok(), "{name}: {:?}", compile(&body).err());
+        }
+        for c in ['阮', 'ن', 'א', 'क', '😀'] {
+            assert!(!can_set(c), "{c}");
+        }
     }
 
     #[test]

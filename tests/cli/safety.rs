@@ -490,3 +490,65 @@ fn a_page_template_that_makes_too_many_pages_is_refused() {
     assert!(!t.path().join("out").exists());
     t.run(["build", "practice.toml", "--budget-pages", "400"]).ok();
 }
+
+// 4. Every Latin-script name sets in the PDF; other scripts are refused at their line.
+
+#[test]
+fn vietnamese_hawaiian_polish_and_turkish_names_set_in_the_pdf() {
+    let t = TestDir::new();
+    t.write(
+        "practice.toml",
+        "name = \"Phòng khám Nguyễn Thị Hằng\"\nstates = [\"HI\"]\ndocuments = [\"consent\"]\nper_clinician = [\"consent\"]\n\n\
+         [[clinicians]]\nid = \"kupaa\"\nname = \"Kaʻiulani Kūpaʻa\"\nprofession = \"psychologist\"\n\
+         licenses = [{ state = \"HI\", type = \"Psychologist\", number = \"PSY 1\", expires = 2030-01-01 }]\n\n\
+         [[clinicians]]\nid = \"wasowski\"\nname = \"Łukasz Wąsowski-Güneş\"\nprofession = \"psychologist\"\n\
+         licenses = [{ state = \"HI\", type = \"Psychologist\", number = \"PSY 2\", expires = 2030-01-01 }]\n",
+    );
+    t.run(["check", "practice.toml", "--out", "forms"]).status(1); // not built yet
+    t.run(["build", "practice.toml", "--out", "forms"]).ok();
+    // Text as a reader extracts it, without the spaces pdf-extract puts where the font changes.
+    let text = |rel: &str| -> String {
+        crate::util::pdf_text(&t.path().join(rel)).split_whitespace().collect()
+    };
+    assert!(
+        text("forms/HI/en/consent.pdf").contains("PhòngkhámNguyễnThịHằng"),
+        "{}",
+        text("forms/HI/en/consent.pdf")
+    );
+    assert!(text("forms/HI/en/clinicians/kupaa/consent.pdf").contains("Kaʻiulani"));
+    assert!(text("forms/HI/en/clinicians/wasowski/consent.pdf").contains("ŁukaszWąsowski-Güneş"));
+    // The same inputs give the same bytes.
+    let first = t.files("forms");
+    t.run(["build", "practice.toml", "--out", "again"]).ok();
+    let again = t.files("again");
+    assert_eq!(
+        first.iter().filter(|(p, _)| p.ends_with(".pdf")).collect::<Vec<_>>(),
+        again.iter().filter(|(p, _)| p.ends_with(".pdf")).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_name_in_a_script_no_font_covers_is_refused_at_its_line() {
+    let t = TestDir::new();
+    t.write(
+        "practice.toml",
+        "name = \"Harbor Counseling\"\nstates = [\"CA\"]\ndocuments = [\"consent\"]\n\n\
+         [[clinicians]]\nid = \"wang\"\nname = \"Wang Xiaoming 王小明\"\nprofession = \"psychologist\"\n\n\
+         [[clinicians]]\nid = \"nour\"\nname = \"نور Nour\"\nprofession = \"psychologist\"\n",
+    );
+    for command in ["check", "build"] {
+        let run = t.run([command, "practice.toml"]).status(2);
+        assert!(
+            run.stderr.contains("error[no-glyph]: `name` has characters no bundled font can set in a PDF: 王 (U+738B), 小 (U+5C0F), 明 (U+660E)"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("practice.toml:7:23"), "{}", run.stderr);
+        assert!(run.stderr.contains("practice.toml:12:9"), "{}", run.stderr);
+        assert_eq!(run.stderr.matches("error[").count(), 2, "one per value:\n{}", run.stderr);
+        assert!(!run.stderr.contains("bug"), "{}", run.stderr);
+    }
+    assert!(!t.path().join("out").exists());
+    // Web pages set any script.
+    t.run(["build", "practice.toml", "--formats", "html"]).ok();
+}
