@@ -69,6 +69,16 @@ fn check_sizes(
     while let Some((key, value)) = stack.pop() {
         match value.get_ref() {
             DeValue::String(text) => {
+                if let Some(c) = text.chars().find(|c| hidden_control(*c, text)) {
+                    let at = locate_char(sources.text(file), value.span(), c);
+                    return Err(Diagnostic::error(
+                        "control-character",
+                        format!("`{key}` holds {}", describe_control(c)),
+                    )
+                    .at(file, at)
+                    .with_label("here")
+                    .with_hint("remove it: it is invisible, and in a web page or a PDF it can hide or reorder the text around it"));
+                }
                 let chars = text.chars().count();
                 if chars > MAX_TEXT_CHARS {
                     return Err(Diagnostic::error(
@@ -102,6 +112,37 @@ fn check_sizes(
         }
     }
     Ok(())
+}
+
+/// Whether `c` is a character no input value may hold: a control character
+/// other than tab and line break (a carriage return only before a line
+/// break), or a bidirectional embedding, override or isolate, which would
+/// flip the text after it in a title, a footer or a PDF's metadata.
+pub fn hidden_control(c: char, text: &str) -> bool {
+    match c {
+        '\t' | '\n' => false,
+        '\r' => text.split('\r').skip(1).any(|rest| !rest.starts_with('\n')),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    }
+}
+
+/// "the right-to-left override U+202E", "the control character U+0007".
+fn describe_control(c: char) -> String {
+    let name = match c {
+        '\u{202A}' => "the left-to-right embedding",
+        '\u{202B}' => "the right-to-left embedding",
+        '\u{202C}' => "the pop directional formatting",
+        '\u{202D}' => "the left-to-right override",
+        '\u{202E}' => "the right-to-left override",
+        '\u{2066}' => "the left-to-right isolate",
+        '\u{2067}' => "the right-to-left isolate",
+        '\u{2068}' => "the first strong isolate",
+        '\u{2069}' => "the pop directional isolate",
+        '\r' => "a carriage return not followed by a line break,",
+        _ => "the control character",
+    };
+    format!("{name} U+{:04X}", c as u32)
 }
 
 /// Every text value of a TOML file, with the key it is under and its byte

@@ -552,3 +552,81 @@ fn a_name_in_a_script_no_font_covers_is_refused_at_its_line() {
     // Web pages set any script.
     t.run(["build", "practice.toml", "--formats", "html"]).ok();
 }
+
+// 7. Input values hide no control characters; clinician ids make portable folder names.
+
+#[test]
+fn control_and_bidi_override_characters_in_values_are_refused_at_their_column() {
+    let t = TestDir::new();
+    // A right-to-left override written as it is, and a bell written as an escape.
+    t.write("practice.toml", "name = \"Harbor \u{202E}gnilesnuoC\"\nstates = [\"CA\"]\n");
+    let run = t.run(["build", "practice.toml"]).status(2);
+    assert!(
+        run.stderr
+            .contains("error[control-character]: `name` holds the right-to-left override U+202E"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("practice.toml:1:16"), "{}", run.stderr);
+    assert!(!t.path().join("out").exists());
+    t.write(
+        "practice.toml",
+        "name = \"Harbor\"\nstates = [\"CA\"]\n\n[clauses]\nfees = \"We bill \\u0007monthly.\"\n",
+    );
+    let run = t.run(["check", "practice.toml"]).status(2);
+    assert!(run.stderr.contains("`fees` holds the control character U+0007"), "{}", run.stderr);
+    assert!(run.stderr.contains("practice.toml:5:17"), "{}", run.stderr);
+    // An isolate in a rule file's text, in a value of the CA file.
+    let rules = t.copy_jurisdictions("rules");
+    let ca = std::fs::read_to_string(rules.join("CA.toml")).unwrap();
+    let changed = ca.replacen("trigger = \"", "trigger = \"\u{2067}", 1);
+    assert_ne!(ca, changed);
+    std::fs::write(rules.join("CA.toml"), &changed).unwrap();
+    t.write("practice.toml", "name = \"Harbor\"\nstates = [\"CA\"]\n");
+    let run = t.run(["build", "practice.toml", "--jurisdictions", "rules"]).status(2);
+    let line = changed[..changed.find('\u{2067}').unwrap()].matches('\n').count() + 1;
+    assert!(
+        run.stderr.contains("`trigger` holds the right-to-left isolate U+2067"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("rules/CA.toml:{line}:")), "{}", run.stderr);
+    // Tabs and line breaks are text.
+    t.write("practice.toml", "name = \"Harbor\"\nstates = [\"CA\"]\n\n[clauses]\nfees = \"\"\"We bill\tmonthly.\n\nAsk us.\"\"\"\n");
+    t.run(["build", "practice.toml", "--formats", "html"]).ok();
+}
+
+#[test]
+fn a_clinician_id_must_make_a_portable_folder_name() {
+    let t = TestDir::new();
+    let clinician = |id: &str| {
+        format!(
+            "\n[[clinicians]]\nid = \"{id}\"\nname = \"A B\"\nprofession = \"psychologist\"\n\
+             licenses = [{{ state = \"CA\", type = \"Psychologist\", number = \"1\", expires = 2030-01-01 }}]\n"
+        )
+    };
+    let head = "name = \"Ids\"\nstates = [\"CA\"]\nper_clinician = [\"consent\"]\n";
+    let long = "k".repeat(300);
+    t.write("practice.toml", &format!("{head}{}", clinician(&long)));
+    let run = t.run(["build", "practice.toml"]).status(2);
+    assert!(run.stderr.contains("error[invalid-id]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it is 300 characters long; at most 32 are allowed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("practice.toml:6:6"), "{}", run.stderr);
+    assert!(!t.path().join("out").exists(), "refused before any folder is made");
+    for (id, why) in [
+        ("con", "Windows reserves this name"),
+        ("-rf", "does not start with a letter or digit"),
+        ("j.kim", "`.` is not a letter"),
+    ] {
+        t.write("practice.toml", &format!("{head}{}", clinician(id)));
+        let run = t.run(["check", "practice.toml"]).status(2);
+        assert!(run.stderr.contains(why), "{id}: {}", run.stderr);
+    }
+    t.write("practice.toml", &format!("{head}{}{}", clinician("jkim"), clinician("JKim")));
+    let run = t.run(["check", "practice.toml"]).status(2);
+    assert!(run.stderr.contains("clinician id `JKim` is used twice"), "{}", run.stderr);
+}
