@@ -15,7 +15,9 @@ pub fn lint(d: &Document, max_grade: f64) -> Vec<Diagnostic> {
         return out; // its documents are linted one by one
     }
     let name = d.name();
-    let grade = d.rendered.score.grade();
+    // Compared as printed, to one decimal: "4.5 is above 4.5" is no finding.
+    let shown = |g: f64| format!("{g:.1}").parse::<f64>().unwrap_or(g);
+    let (grade, max_grade) = (shown(d.rendered.score.grade()), shown(max_grade));
     if grade > max_grade {
         let hardest: Vec<String> = d
             .rendered

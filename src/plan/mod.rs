@@ -175,11 +175,28 @@ impl<'a> StateScope<'a> {
 }
 
 /// The date a document states as its effective date: the practice's
-/// `effective` date, or a later date on which a rule it uses took force;
-/// without a practice date, the build's date.
-fn effective_date(inputs: &Inputs, used: &[&Resolved], as_of: Date) -> Date {
+/// `effective` date, or a later date on which a rule it uses took force.
+///
+/// Without a practice date, the last rule change behind the document: the
+/// latest date a rule it uses took force, else the latest of any rule of
+/// its state in force, else the day its state's rules were last reviewed;
+/// never after the build's date. (Not the build's date: that would make
+/// every form stale the next day, and a daily CI job would propose new
+/// forms every morning. `init` writes the date into its starter.)
+fn effective_date(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    used: &[&Resolved],
+    as_of: Date,
+) -> Date {
     match inputs.practice.effective {
-        None => as_of,
+        None => used
+            .iter()
+            .filter_map(|r| r.effective)
+            .max()
+            .or_else(|| scope.resolved.iter().filter_map(|r| r.effective).max())
+            .unwrap_or(*scope.jurisdiction.rules.last_reviewed.get_ref())
+            .min(as_of),
         Some(start) => {
             used.iter().filter_map(|r| r.effective).fold(start, Date::max).min(as_of.max(start))
         }
@@ -202,7 +219,7 @@ fn render_document(
     let used_names = inputs.templates.variables(doc);
     let used: Vec<&Resolved> =
         scope.resolved.iter().filter(|r| used_names.iter().any(|u| u == r.topic)).collect();
-    let effective = effective_date(inputs, &used, as_of);
+    let effective = effective_date(inputs, scope, &used, as_of);
     let rules_name = &scope.jurisdiction.rules.name;
     let ctx = DocContext {
         practice: &scope.practice,
@@ -314,6 +331,13 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let mut errors = Vec::new();
     let mut refusals = Vec::new();
     let mut warnings = Vec::new();
+    if inputs.practice.effective.is_none() {
+        warnings.push(
+            Diagnostic::warning("no-effective-date", "the practice sets no `effective` date")
+                .with_hint("each document is dated by the last change of the rules it states, or its state's review date")
+                .with_hint("set `effective = YYYY-MM-DD` to the day your forms take effect"),
+        );
+    }
     for state in &states {
         if crate::budget::spent() {
             break; // a template went over its budget: its error is all there is to say

@@ -630,3 +630,108 @@ fn a_clinician_id_must_make_a_portable_folder_name() {
     let run = t.run(["check", "practice.toml"]).status(2);
     assert!(run.stderr.contains("clinician id `JKim` is used twice"), "{}", run.stderr);
 }
+
+// 8. check says which kind of problem it found; dates and grades that do not drift.
+
+fn json_lines(run: &Run) -> Vec<Value> {
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn check_separates_outdated_forms_from_failed_lint() {
+    let t = TestDir::new();
+    let practice = |bar: &str| {
+        format!(
+            "name = \"Kinds\"\nstates = [\"CA\"]\neffective = 2026-01-01\n\n[readability]\nmax_grade = {bar}\n"
+        )
+    };
+    t.write("practice.toml", &practice("3.0"));
+    t.run(["build", "practice.toml"]).ok();
+    let summary = |run: &Run| json_lines(run).last().unwrap().clone();
+    // Current forms that fail the reading bar: a rebuild would not help.
+    let run = t.run(["check", "practice.toml", "--message-format", "json"]).status(1);
+    assert_eq!(summary(&run)["problems"], serde_json::json!(["lint"]), "{}", run.stdout);
+    assert_eq!(summary(&run)["stale"], 0);
+    let run = t.run(["check", "practice.toml"]).status(1);
+    assert!(
+        run.stderr
+            .contains("lint problems (fix the template or the practice file; a build does not)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("out-of-date"), "{}", run.stderr);
+    // Outdated forms that pass: a rebuild fixes them.
+    t.write("practice.toml", &practice("8.0"));
+    std::fs::remove_file(t.path().join("out/CA/en/consent.pdf")).unwrap();
+    let run = t.run(["check", "practice.toml", "--message-format", "json"]).status(1);
+    assert_eq!(summary(&run)["problems"], serde_json::json!(["outdated"]), "{}", run.stdout);
+    let run = t.run(["check", "practice.toml"]).status(1);
+    assert!(
+        run.stderr.contains("check found 1 out-of-date file (a build brings them up to date)"),
+        "{}",
+        run.stderr
+    );
+    // Both.
+    t.write("practice.toml", &practice("3.0"));
+    let run = t.run(["check", "practice.toml", "--message-format", "json"]).status(1);
+    assert_eq!(summary(&run)["problems"], serde_json::json!(["outdated", "lint"]));
+    t.write("practice.toml", &practice("8.0"));
+    t.run(["build", "practice.toml"]).ok();
+    let run = t.run(["check", "practice.toml", "--message-format", "json"]).ok();
+    assert_eq!(summary(&run)["problems"], serde_json::json!([]));
+    assert_eq!(summary(&run)["status"], "current");
+}
+
+#[test]
+fn without_an_effective_date_forms_do_not_go_stale_day_by_day() {
+    let t = TestDir::new();
+    t.write("practice.toml", "name = \"Undated\"\nstates = [\"CA\", \"AK\"]\n");
+    // A day after every rule file's review, as a daily CI job's build is.
+    let run = t.run(["build", "practice.toml", "--as-of", "2027-03-01"]).ok();
+    assert!(run.stderr.contains("warning[no-effective-date]"), "{}", run.stderr);
+    for day in ["2027-03-02", "2027-06-30"] {
+        let run = t.run(["check", "practice.toml", "--as-of", day]).status(0);
+        assert!(run.stderr.contains("out is current"), "{day}: {}", run.stderr);
+    }
+    // Dated by the last rule change it states, not by the day it was built.
+    let html = t.read("out/CA/en/confidentiality.html");
+    assert!(!html.contains("March 1, 2027"), "{html}");
+}
+
+#[test]
+fn a_grade_is_compared_as_it_is_printed() {
+    // A document whose grade is a little above the one decimal it prints as.
+    let sentences = [
+        "You can talk to us about your care at any time.",
+        "We keep what you tell us private, with a few exceptions the law sets.",
+        "Please call the office if you need to change your appointment time.",
+        "Therapy works best when you come to each session and tell us how you feel.",
+        "Some problems take longer to work through than others do.",
+    ];
+    let mut found = None;
+    'search: for n in 1..=sentences.len() {
+        for start in 0..=sentences.len() - n {
+            let body = sentences[start..start + n].join(" ");
+            let md = format!("# A note\n\n{body}\n");
+            let grade = consentgen::render::from_markdown(md.clone()).score.grade();
+            let printed: f64 = format!("{grade:.1}").parse().unwrap();
+            if grade > printed + 1e-9 {
+                found = Some((md, printed));
+                break 'search;
+            }
+        }
+    }
+    let (md, printed) = found.expect("some text grades above its printed value");
+    let t = TestDir::new();
+    t.write("templates/note.md", &md);
+    t.write(
+        "practice.toml",
+        &format!("name = \"Bar\"\nstates = [\"CA\"]\ndocuments = [\"note\"]\neffective = 2026-01-01\n\n[readability]\nmax_grade = {printed:.1}\n"),
+    );
+    t.run(["build", "practice.toml", "--formats", "html"]).ok();
+    let run = t.run(["check", "practice.toml", "--formats", "html"]).status(0);
+    assert!(!run.stderr.contains("reading-grade"), "{}", run.stderr);
+}
