@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use consentgen::Outcome;
 use consentgen::cli::{
     Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, SchemaFile, States, TargetArgs,
@@ -155,8 +154,38 @@ fn run(cli: Cli) -> Outcome {
     }
 }
 
+/// The command line, with the bundled rules' version in `--version` (worked
+/// out only when asked for: it hashes every rule file).
+fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    if !std::env::args_os().skip(1).any(|a| a == "--version" || a == "-V") {
+        return command;
+    }
+    let rules = consentgen::bundle::rules_version();
+    let build = &consentgen::manifest::build_id()[..12];
+    let short = format!(
+        "{} (build {build}; rules reviewed {}, {})",
+        env!("CARGO_PKG_VERSION"),
+        rules.last_reviewed,
+        &rules.sha256[..12]
+    );
+    let long = format!(
+        "{} (build {build})\nrules: {} jurisdiction files, last reviewed {}\nrules sha256: {}",
+        env!("CARGO_PKG_VERSION"),
+        rules.files,
+        rules.last_reviewed,
+        rules.sha256
+    );
+    // Printed once, then the process ends: leaking the two strings costs nothing.
+    let (short, long): (&'static str, &'static str) = (short.leak(), long.leak());
+    command.version(short).long_version(long)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches as _;
+    let parsed = command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors exit 2.

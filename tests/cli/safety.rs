@@ -735,3 +735,65 @@ fn a_grade_is_compared_as_it_is_printed() {
     let run = t.run(["check", "practice.toml", "--formats", "html"]).status(0);
     assert!(!run.stderr.contains("reading-grade"), "{}", run.stderr);
 }
+
+// 6. Rule changes reach a practice's CI; the binary names its rules.
+
+#[test]
+fn version_names_the_rules_content_hash_and_review_date() {
+    let t = TestDir::new();
+    let run = t.run(["--version"]).ok();
+    // What `sha256sum jurisdictions/*.toml | sha256sum` gives in the repository.
+    let mut files: Vec<_> = std::fs::read_dir(crate::util::root().join("jurisdictions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut listing = String::new();
+    let mut reviewed = String::new();
+    for p in &files {
+        let text = std::fs::read_to_string(p).unwrap();
+        let name = p.file_name().unwrap().to_str().unwrap();
+        listing.push_str(&format!(
+            "{}  jurisdictions/{name}\n",
+            consentgen::write::sha256_hex(text.as_bytes())
+        ));
+        let date =
+            text.lines().find_map(|l| l.strip_prefix("last_reviewed = ")).unwrap().to_string();
+        reviewed = reviewed.max(date);
+    }
+    let sha = consentgen::write::sha256_hex(listing.as_bytes());
+    assert!(run.stdout.contains(&format!("rules sha256: {sha}")), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("{} jurisdiction files, last reviewed {reviewed}", files.len())),
+        "{}",
+        run.stdout
+    );
+    let run = t.run(["-V"]).ok();
+    assert!(
+        run.stdout.contains(&format!("rules reviewed {reviewed}, {}", &sha[..12])),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_example_workflow_rebuilds_consentgen_when_its_rules_change() {
+    let text =
+        std::fs::read_to_string(crate::util::root().join("examples/github-actions.yml")).unwrap();
+    let key = text.lines().find_map(|l| l.trim().strip_prefix("key:")).expect("a cache key").trim();
+    assert!(key.contains("${{ steps.consentgen.outputs.sha }}"), "the key names the commit: {key}");
+    assert!(!key.contains("0.1.0"), "{key}");
+    assert!(text.contains("git ls-remote"), "a branch is looked up on every run");
+    assert!(
+        text.contains("--rev \"${{ steps.consentgen.outputs.sha }}\""),
+        "the cached binary is that commit's"
+    );
+    assert!(text.contains("consentgen --version"));
+    assert!(
+        text.contains("CONSENTGEN_REF") && text.contains("To update the rules"),
+        "pinning is explained"
+    );
+    assert!(text.contains(".problems"), "it tells outdated forms from lint failures");
+}
