@@ -10,7 +10,9 @@
 //!   `pipeline`: an output whose key still matches is kept, not made again).
 //! - `"complete": false`: a build started replacing files and did not finish.
 //!   The rest of the manifest is the one before that build; its files may
-//!   each be old or new. The next build repairs the folder.
+//!   each be old or new, and `pending` lists (path and SHA-256) the files
+//!   that build was writing, so the next one knows them for its own. The
+//!   next build repairs the folder.
 //! - no manifest: no build finished here (or an unreadable manifest was
 //!   removed before files were replaced).
 //!
@@ -18,12 +20,16 @@
 //!
 //! # The protocol ([`commit`])
 //!
+//! 0. **Check**: every target is a plain relative path reached without a
+//!    symbolic link ([`reached_safely`]); otherwise nothing is written.
 //! 1. **Clean**: `.consentgen-*.tmp` files a killed build left are removed.
 //! 2. **Stage**: every new or changed file is written to a temporary file
 //!    beside its target and flushed to disk. Nothing visible has changed;
 //!    an error here leaves the folder as it was.
 //! 3. **Invalidate**: if any file other than the manifest changes, the
-//!    manifest is rewritten, atomically, with `"complete": false`.
+//!    manifest is rewritten, atomically, with `"complete": false` and the
+//!    staged files under `pending` (a first build writes a manifest that
+//!    lists only those).
 //! 4. **Replace**: each staged file is renamed over its target (one atomic
 //!    `rename` each), and their folders are flushed.
 //! 5. **Seal**: the new manifest, with `"complete": true`, is renamed into

@@ -6,6 +6,10 @@
 //! output folder as it was. Outputs whose key matches the previous manifest
 //! are kept, not made again; files the previous manifest lists that this
 //! build no longer produces are removed, and no other file is ever touched.
+//! With `--states`, the other states' files are neither made nor removed:
+//! they keep their manifest entries and their place in the index. Before
+//! anything is rendered or written, the output folder is checked as a jail
+//! (see [`crate::outdir`]).
 
 use std::path::PathBuf;
 
