@@ -68,7 +68,7 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     let found = crate::outdir::preflight(&crate::outdir::Targets {
         out: &opts.out,
         paths,
-        removals,
+        removals: removals.clone(),
         previous: previous.as_ref(),
         inputs: &opts.inputs,
         force: opts.force,
@@ -135,10 +135,14 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     };
     let mut keep: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     keep.extend(kept_paths.iter().map(String::as_str));
-    let previous_files = previous.iter().flat_map(|m| {
-        let outputs = m.outputs.iter().map(|o| (o.path.as_str(), o.sha256.as_str()));
-        outputs.chain(m.pending.iter().map(|p| (p.path.as_str(), p.sha256.as_str())))
-    });
+    // Only the files checked above: with `--states`, none of another state.
+    let previous_files = previous
+        .iter()
+        .flat_map(|m| {
+            let outputs = m.outputs.iter().map(|o| (o.path.as_str(), o.sha256.as_str()));
+            outputs.chain(m.pending.iter().map(|p| (p.path.as_str(), p.sha256.as_str())))
+        })
+        .filter(|(path, _)| removals.contains(path));
     let removed = crate::write::remove_obsolete(&opts.out, previous_files, &keep);
     for path in &removed.edited {
         let d = Diagnostic::warning(

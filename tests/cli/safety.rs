@@ -379,6 +379,7 @@ fn building_some_states_keeps_the_others() {
         "{}",
         run.stderr
     );
+    assert_eq!(run.stderr.matches("warning[kept-edited]").count(), 1, "{}", run.stderr);
     assert_eq!(t.read("forms/TX/en/consent.html"), "edited");
     let m = manifest(&t, "forms");
     let listed = |p: &str| m["outputs"].as_array().unwrap().iter().any(|o| o["path"] == p);
