@@ -8,3 +8,41 @@ pub const EXAMPLE_PRACTICE: &str = include_str!("../examples/practice.toml");
 
 /// The commented starter practice `consentgen init` writes.
 pub const STARTER_PRACTICE: &str = include_str!("../examples/starter.toml");
+
+/// The bundled rules, as `consentgen --version` names them: how many
+/// jurisdiction files, the latest `last_reviewed` date among them, and
+/// their content hash: the SHA-256 of what `sha256sum jurisdictions/*.toml`
+/// prints in the repository (one `<sha256>  jurisdictions/XX.toml` line per
+/// file, by name), so a checkout can be matched with
+/// `sha256sum jurisdictions/*.toml | sha256sum`.
+pub struct RulesVersion {
+    /// Jurisdiction files.
+    pub files: usize,
+    /// The latest `last_reviewed` date, as written (`YYYY-MM-DD`).
+    pub last_reviewed: String,
+    /// The content hash, lower-case hex.
+    pub sha256: String,
+}
+
+/// The version of the bundled rules (see [`RulesVersion`]).
+pub fn rules_version() -> RulesVersion {
+    use std::fmt::Write as _;
+    let mut listing = String::new();
+    let mut last_reviewed = String::new();
+    for (name, text) in JURISDICTIONS {
+        let sha = crate::write::sha256_hex(text.as_bytes());
+        let _ = writeln!(listing, "{sha}  jurisdictions/{name}");
+        let reviewed = text
+            .lines()
+            .find_map(|l| l.strip_prefix("last_reviewed"))
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+            .map(|d| d.trim().chars().take(10).collect::<String>())
+            .unwrap_or_default();
+        last_reviewed = last_reviewed.max(reviewed);
+    }
+    RulesVersion {
+        files: JURISDICTIONS.len(),
+        last_reviewed,
+        sha256: crate::write::sha256_hex(listing.as_bytes()),
+    }
+}

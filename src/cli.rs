@@ -73,6 +73,20 @@ pub struct TargetArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub inputs: InputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub budget: BudgetArgs,
+}
+
+/// The budget templates run under (see `budget`).
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Seconds each template render and each PDF may take
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub budget_seconds: u64,
+    /// Pages each PDF may have
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub budget_pages: u64,
 }
 
 /// `consentgen build`.
@@ -84,6 +98,9 @@ pub struct BuildArgs {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    /// Overwrite files consentgen did not write, and build into a folder that holds inputs
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `consentgen check`.

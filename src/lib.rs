@@ -20,11 +20,14 @@
 //!
 //! Between them, [`plan`] decides what a build writes and whether each
 //! output is current (its key), [`produce`] makes the outputs that are not,
-//! and [`manifest`] records what was made from what. [`validate`] checks what
+//! and [`manifest`] records what was made from what; [`outdir`] keeps every
+//! write inside the output folder; [`budget`] bounds the time, pages and
+//! memory each template may take. [`validate`] checks what
 //! the types cannot (licences, rule warnings); [`report`] prints what
 //! commands found, for people and as JSON Lines. `ARCHITECTURE.md` says
 //! where each concern lives.
 
+pub mod budget;
 pub mod bundle;
 pub mod cli;
 pub mod commands;
@@ -38,6 +41,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod options;
+pub mod outdir;
 pub mod pdf;
 pub mod plan;
 pub mod produce;

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use consentgen::Outcome;
 use consentgen::cli::{
     Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, PdfFormsArg, SchemaFile, States,
@@ -87,6 +86,10 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
     let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
         return Err(Outcome::BadInput);
     };
+    consentgen::budget::set(consentgen::budget::Budget {
+        seconds: args.budget.budget_seconds,
+        pages: usize::try_from(args.budget.budget_pages).unwrap_or(usize::MAX),
+    });
     let inputs = InputOptions {
         practice: args.practice,
         jurisdictions: args.inputs.jurisdictions,
@@ -100,7 +103,13 @@ fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Build(args) => match target(args.target) {
             Ok((mut reporter, inputs, out, plan)) => commands::build::run(
-                &BuildOptions { inputs, out, plan, jobs: args.jobs.map(usize::from) },
+                &BuildOptions {
+                    inputs,
+                    out,
+                    plan,
+                    jobs: args.jobs.map(usize::from),
+                    force: args.force,
+                },
                 &mut reporter,
             ),
             Err(outcome) => outcome,
@@ -165,8 +174,38 @@ fn run(cli: Cli) -> Outcome {
     }
 }
 
+/// The command line, with the bundled rules' version in `--version` (worked
+/// out only when asked for: it hashes every rule file).
+fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    if !std::env::args_os().skip(1).any(|a| a == "--version" || a == "-V") {
+        return command;
+    }
+    let rules = consentgen::bundle::rules_version();
+    let build = &consentgen::manifest::build_id()[..12];
+    let short = format!(
+        "{} (build {build}; rules reviewed {}, {})",
+        env!("CARGO_PKG_VERSION"),
+        rules.last_reviewed,
+        &rules.sha256[..12]
+    );
+    let long = format!(
+        "{} (build {build})\nrules: {} jurisdiction files, last reviewed {}\nrules sha256: {}",
+        env!("CARGO_PKG_VERSION"),
+        rules.files,
+        rules.last_reviewed,
+        rules.sha256
+    );
+    // Printed once, then the process ends: leaking the two strings costs nothing.
+    let (short, long): (&'static str, &'static str) = (short.leak(), long.leak());
+    command.version(short).long_version(long)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches as _;
+    let parsed = command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors exit 2.

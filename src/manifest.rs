@@ -48,6 +48,20 @@ pub struct Manifest {
     /// Every output file, sorted by path.
     #[serde(default)]
     pub outputs: Vec<Output>,
+    /// Only in a manifest marked incomplete: files a build was about to
+    /// write when it stopped (see [`crate::write`]). They are the tool's own,
+    /// though no complete manifest vouches for them yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Pending>,
+}
+
+/// A file an unfinished build was writing.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Pending {
+    /// Path under the output folder.
+    pub path: String,
+    /// SHA-256 of the bytes it was to hold.
+    pub sha256: String,
 }
 
 fn yes() -> bool {
@@ -106,6 +120,10 @@ pub struct About {
     /// `html` or `pdf`.
     #[serde(default)]
     pub format: String,
+    /// The document's title (documents only), for the index of a later
+    /// build that keeps this file (see `build --states`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Language folder (documents only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
@@ -144,10 +162,16 @@ pub struct RuleUse {
 }
 
 impl Manifest {
-    /// Reads `out/manifest.json`, if there is one that parses.
+    /// Reads `out/manifest.json`, if there is one that parses and was
+    /// written by consentgen (a regular file, not reached through a link).
     pub fn read(out: &Path) -> Option<Manifest> {
-        let bytes = crate::load::read_bounded(&out.join(MANIFEST), 64 << 20).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let bytes = crate::write::read_output(out, MANIFEST)?;
+        serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| m.tool.name == "consentgen")
+    }
+
+    /// Whether a build wrote `path` (or was writing it when it stopped).
+    pub fn lists(&self, path: &str) -> bool {
+        self.outputs.iter().any(|o| o.path == path) || self.pending.iter().any(|p| p.path == path)
     }
 
     /// The manifest of a build: the tool, the date, every input and every
@@ -196,7 +220,14 @@ impl Manifest {
             topics: crate::model::topic_names().map(String::from).collect(),
             inputs: input_list,
             outputs,
+            pending: Vec::new(),
         }
+    }
+
+    /// Adds the entries of outputs kept from an earlier build, as they were.
+    pub fn keep(&mut self, kept: Vec<Output>) {
+        self.outputs.extend(kept);
+        self.outputs.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// The manifest as a file to write.

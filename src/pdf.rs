@@ -27,12 +27,20 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::date::Date;
 
-/// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL 1.1).
-pub(crate) static FONT_DATA: [&[u8]; 4] = [
+/// The fonts every PDF uses: Atkinson Hyperlegible (Braille Institute, OFL
+/// 1.1) for the text, and Noto Sans (OFL 1.1; Latin, Greek and Cyrillic, see
+/// `fonts/make-noto-sans.sh`) for the letters Atkinson lacks: Vietnamese,
+/// the Hawaiian ʻokina, most of Latin Extended. `pdf.typ` names both, in
+/// that order; Typst takes each character from the first that has it.
+pub(crate) static FONT_DATA: [&[u8]; 8] = [
     include_bytes!("../fonts/AtkinsonHyperlegible-Regular.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Bold.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-Italic.ttf"),
     include_bytes!("../fonts/AtkinsonHyperlegible-BoldItalic.ttf"),
+    include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../fonts/NotoSans-Italic.ttf"),
+    include_bytes!("../fonts/NotoSans-BoldItalic.ttf"),
 ];
 
 /// The page template every document is set in.
@@ -41,6 +49,8 @@ pub const MAIN_TEMPLATE: &str = include_str!("../templates/pdf.typ");
 struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Every character some font has a glyph for, sorted.
+    covered: Vec<u32>,
 }
 
 /// Fonts are parsed once per process and shared by every document.
@@ -49,8 +59,22 @@ fn fonts() -> &'static Fonts {
     FONTS.get_or_init(|| {
         let fonts: Vec<Font> =
             FONT_DATA.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
-        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+        let mut covered: Vec<u32> = fonts.iter().flat_map(|f| f.info().coverage.iter()).collect();
+        covered.sort_unstable();
+        covered.dedup();
+        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts, covered }
     })
+}
+
+/// Whether a PDF can set `c`: a bundled font has a glyph for it, or Typst
+/// needs none (white space and the invisible default-ignorable characters,
+/// which Typst's font fallback skips too). A character no font has would
+/// be set as an empty box, which PDF/UA-1 refuses.
+pub fn can_set(c: char) -> bool {
+    c.is_ascii_graphic()
+        || c.is_whitespace()
+        || typst::text::is_default_ignorable(c)
+        || fonts().covered.binary_search(&(c as u32)).is_ok()
 }
 
 fn file_id(path: &str) -> FileId {
@@ -62,6 +86,7 @@ fn file_id(path: &str) -> FileId {
 pub struct Engine {
     library: LazyHash<Library>,
     logo: Option<(FileId, Bytes)>,
+    max_pages: usize,
     main: Source,
     main_id: FileId,
     body_id: FileId,
@@ -77,11 +102,18 @@ impl Engine {
             library: LazyHash::new(Library::builder().build()),
             logo: logo
                 .map(|(name, bytes)| (file_id(&format!("/{name}")), Bytes::new(bytes.to_vec()))),
+            max_pages: usize::MAX,
             main: Source::new(main_id, template.to_string()),
             main_id,
             body_id: file_id("/body.typ"),
             meta_id: file_id("/meta.json"),
         }
+    }
+
+    /// Refuses documents of more than `pages` pages (see [`crate::budget`]).
+    pub fn with_max_pages(mut self, pages: usize) -> Engine {
+        self.max_pages = pages;
+        self
     }
 
     /// Compiles one document to PDF/UA-1 bytes. `body` is Typst markup from
@@ -112,6 +144,11 @@ impl Engine {
         // 220 MB to 85 MB for the same CPU time.
         typst::comemo::evict(1);
         let document = warned.output.map_err(|errors| self.problems(&world, &errors))?;
+        if document.pages().len() > self.max_pages {
+            let mut e = PdfError::plain(format!("{} pages", document.pages().len()));
+            e.pages = Some((document.pages().len(), self.max_pages));
+            return Err(e);
+        }
         let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
             .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
         let options = PdfOptions {
@@ -167,7 +204,7 @@ impl Engine {
                 problems.push(problem);
             }
         }
-        PdfError { problems }
+        PdfError { problems, pages: None }
     }
 }
 
@@ -176,6 +213,9 @@ impl Engine {
 pub struct PdfError {
     /// The errors, without repeats.
     pub problems: Vec<PdfProblem>,
+    /// Set when the document was refused for its length: its pages and the
+    /// most allowed.
+    pub pages: Option<(usize, usize)>,
 }
 
 /// Which file a Typst error points into.
@@ -214,6 +254,7 @@ impl PdfError {
                 message,
                 hints: Vec::new(),
             }],
+            pages: None,
         }
     }
 }
@@ -285,6 +326,37 @@ mod tests {
             "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",
         });
         engine.compile(body, &meta, "test", Date::parse("2026-01-01").unwrap())
+    }
+
+    #[test]
+    fn every_latin_script_name_sets() {
+        let names = [
+            "Nguyễn Thị Hằng",
+            "Trần Văn Đức",
+            "ʻOhana Kūpaʻa",
+            "Łukasz Wąsowski-Żółć",
+            "Şükrü Güneş, İlkay Ağaoğlu",
+            "Ørjan Bjørnstad, Ævar Þórsson",
+            "Dvořák Čeněk, Mišković Đurđa",
+            "Ngũgĩ wa Thiongʼo",
+            "Σοφία Παπαδοπούλου",
+            "Дмитрий Ковальчук",
+            "Nguye\u{302}\u{303}n", // decomposed: e, circumflex, tilde
+        ];
+        for name in names {
+            assert!(
+                name.chars().all(can_set),
+                "{name}: {:?}",
+                name.chars().filter(|c| !can_set(*c)).collect::<Vec<_>>()
+            );
+            let body = crate::render::typst::write(&crate::render::markdown::events(&format!(
+                "# {name}\n\n*{name}* and **{name}**, _**{name}**_."
+            )));
+            assert!(compile(&body).is_ok(), "{name}: {:?}", compile(&body).err());
+        }
+        for c in ['阮', 'ن', 'א', 'क', '😀'] {
+            assert!(!can_set(c), "{c}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the page shell, or a PDF from the embedded Typst compiler, on every core.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::load::Inputs;
@@ -45,7 +46,9 @@ pub fn produce(
         .iter()
         .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
     let logo = inputs.logo.as_ref().map(|l| (l.name, l.bytes.as_slice()));
-    let engine = needs_pdf.then(|| Engine::new(&inputs.templates.pdf_main, logo));
+    let pages = crate::budget::current().pages;
+    let engine = needs_pdf
+        .then(|| Arc::new(Engine::new(&inputs.templates.pdf_main, logo).with_max_pages(pages)));
     let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
     let make = |p: &Planned| -> Result<Product, Diagnostic> {
         let about = plan.about(p);
@@ -61,8 +64,10 @@ pub fn produce(
                     unreachable!("an engine is made whenever a PDF is not reusable")
                 };
                 let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
-                engine
-                    .compile(&d.rendered.typst, &d.meta.to_json(), &ident, d.effective)
+                let (engine, body, meta, date) =
+                    (Arc::clone(engine), d.rendered.typst.clone(), d.meta.to_json(), d.effective);
+                crate::budget::run(move || engine.compile(&body, &meta, &ident, date))
+                    .map_err(|o| budget_diagnostic(inputs, &d.name(), o))?
                     .map_err(|e| pdf_diagnostic(inputs, &d.name(), e))?
             }
         };
@@ -80,6 +85,8 @@ pub fn produce(
     for r in results {
         match r {
             Ok(f) => files.push(f),
+            // Not started because another output spent the budget: that one says why.
+            Err(e) if e.code == STOPPED => {}
             // One PDF problem (a template error) shows in every document: say it once.
             Err(e) if errors.iter().any(|x| x.message == e.message) => {}
             Err(e) => errors.push(e),
@@ -88,11 +95,39 @@ pub fn produce(
     if errors.is_empty() { Ok(files) } else { Err(errors) }
 }
 
+/// The code of the (unreported) error of an output not made because another
+/// one went over its budget.
+const STOPPED: &str = "stopped";
+
+/// The diagnostic for a PDF whose page template went over its time or
+/// memory budget (see [`crate::budget`]).
+fn budget_diagnostic(inputs: &Inputs, name: &str, o: crate::budget::Overrun) -> Diagnostic {
+    use crate::budget::Overrun;
+    let origin = inputs.templates.files.get("pdf.typ").map_or("pdf.typ", |f| f.origin.as_str());
+    let code = match o {
+        Overrun::Time(_) => "time-budget",
+        Overrun::Memory(_) => "memory-budget",
+        Overrun::Stopped => STOPPED,
+    };
+    Diagnostic::error(code, format!("`{origin}` {}", crate::budget::describe(o, &format!("typesetting {name}"))))
+        .with_hint("a loop in the page template runs too long, or it makes too much; a real document compiles in well under a second")
+        .with_hint("`--budget-seconds N` gives each document more time")
+}
+
 /// The diagnostic for a PDF that could not be made: at the line of
 /// `pdf.typ` Typst points to, or naming the text of the document it points
 /// at; every other error Typst gave as a hint.
 fn pdf_diagnostic(inputs: &Inputs, name: &str, e: crate::pdf::PdfError) -> Diagnostic {
     use crate::pdf::Place;
+    if let Some((pages, max)) = e.pages {
+        let origin = inputs.templates.files.get("pdf.typ").map_or("pdf.typ", |f| f.origin.as_str());
+        return Diagnostic::error(
+            "page-budget",
+            format!("`{origin}` makes {pages} pages for {name}; the budget is {max} pages"),
+        )
+        .with_hint("a loop in the page template makes pages without end, or a document is far longer than any form")
+        .with_hint("`--budget-pages N` allows more pages per PDF");
+    }
     let mut problems = e.problems.into_iter();
     let Some(first) = problems.next() else {
         return Diagnostic::error("pdf", format!("{name}: the PDF could not be made"));

@@ -126,6 +126,9 @@ pub struct BuildSummary {
     pub unchanged: usize,
     /// Files of the previous build removed.
     pub removed: usize,
+    /// Files of states this build left out (`--states`), kept with their
+    /// manifest entries.
+    pub carried: usize,
     /// Clinicians' form sets refused.
     pub refused: usize,
     /// Lint problems (warnings in a build).
@@ -143,6 +146,11 @@ pub struct BuildSummary {
 pub struct CheckSummary {
     /// `current` or `problems`.
     pub status: &'static str,
+    /// Which kinds of problem (exit 1): `outdated` (files stale, missing,
+    /// edited or extra: a build fixes them), `lint` (a document fails the
+    /// reading bar or lacks a required element: a build does not fix it),
+    /// `refused` (a clinician's forms cannot be made: renew the licence).
+    pub problems: Vec<&'static str>,
     /// Outputs a build would write.
     pub outputs: usize,
     /// Of those, current.
@@ -292,6 +300,12 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                 b.unchanged,
                 if b.removed > 0 { format!(", {} removed", b.removed) } else { String::new() }
             );
+            if b.carried > 0 {
+                s.push_str(&format!(
+                    "kept {} of other states as they were\n",
+                    plural(b.carried, "file", "files")
+                ));
+            }
             if b.refused > 0 {
                 s.push_str(&format!(
                     "refused {}; see the errors above\n",
@@ -309,11 +323,26 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
         ),
         Record::Summary(Summary::Check(c)) => {
             let files = c.stale + c.missing + c.edited + c.extra;
-            format!(
-                "check found {} and {}\n",
-                plural(files, "out-of-date file", "out-of-date files"),
-                plural(c.lint_errors, "lint problem", "lint problems")
-            )
+            let mut parts = Vec::new();
+            if files > 0 {
+                parts.push(format!(
+                    "{} (a build brings them up to date)",
+                    plural(files, "out-of-date file", "out-of-date files")
+                ));
+            }
+            if c.lint_errors > 0 {
+                parts.push(format!(
+                    "{} (fix the template or the practice file; a build does not)",
+                    plural(c.lint_errors, "lint problem", "lint problems")
+                ));
+            }
+            if c.refused > 0 {
+                parts.push(format!(
+                    "{} refused (see the licences above)",
+                    plural(c.refused, "clinician form set", "clinician form sets")
+                ));
+            }
+            format!("check found {}\n", parts.join(", and "))
         }
     }
 }

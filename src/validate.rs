@@ -2,12 +2,13 @@
 //! after they load: clinicians' forms that cannot be made (no licence valid
 //! on the date, no licensed supervisor), licences about to expire, and the
 //! rules a build uses that are unconfirmed, about to change or overdue for
-//! review.
+//! review; and text no bundled font can set in a PDF.
 
 use crate::date::Date;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, FileId};
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::model::Clinician;
+use crate::plan::Plan;
 use crate::resolve::Resolved;
 
 /// Why a clinician's form for a state cannot be made on `as_of`, if it cannot.
@@ -184,4 +185,106 @@ fn unconfirmed_and_coming(code: &str, resolved: &[Resolved], as_of: Date) -> Vec
         );
     }
     out
+}
+
+/// Text a PDF cannot set, found before anything is typeset: every value of
+/// the practice file and of the chosen states' rule files with a character
+/// no bundled font has (one diagnostic per value, at the character, naming
+/// every such character), then any such character a document template
+/// itself writes. Latin (Vietnamese and the Hawaiian ʻokina included),
+/// Greek and Cyrillic letters all set.
+pub fn unsettable(inputs: &Inputs, plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut files: Vec<FileId> = vec![inputs.practice_file];
+    files.extend(plan.states.iter().filter_map(|s| inputs.jurisdictions.get(s)).map(|j| j.file));
+    let mut reported: Vec<char> = Vec::new();
+    for file in files {
+        let text = inputs.sources.text(file);
+        for (key, span, value) in crate::load::text_values(text) {
+            let chars = missing_glyphs(&value);
+            let Some(first) = chars.first() else { continue };
+            let at = crate::load::locate_char(text, span, *first);
+            out.push(
+                Diagnostic::error(
+                    "no-glyph",
+                    format!(
+                        "`{key}` has {} no bundled font can set in a PDF: {}",
+                        noun(&chars),
+                        list(&chars)
+                    ),
+                )
+                .at(file, at)
+                .with_label("here")
+                .with_hint(HINT),
+            );
+            reported.extend(chars);
+        }
+    }
+    // Characters a template writes itself (values were reported above).
+    let mut templates: Vec<String> = Vec::new();
+    for d in &plan.documents {
+        let name = format!("{}.md", d.id);
+        if d.packet || templates.contains(&name) {
+            continue;
+        }
+        let chars: Vec<char> = missing_glyphs(&d.rendered.markdown)
+            .into_iter()
+            .filter(|c| !reported.contains(c))
+            .collect();
+        let Some(first) = chars.first() else { continue };
+        templates.push(name.clone());
+        let mut diag = Diagnostic::error(
+            "no-glyph",
+            format!(
+                "{} has {} no bundled font can set in a PDF: {}",
+                d.name(),
+                noun(&chars),
+                list(&chars)
+            ),
+        )
+        .with_hint(HINT);
+        if let Some(t) = inputs.templates.files.get(&name)
+            && let Some(at) = t.text.find(*first)
+        {
+            diag = diag.at(t.file, at..at + first.len_utf8()).with_label("in the template");
+        }
+        out.push(diag);
+    }
+    out
+}
+
+const HINT: &str = "PDFs set Latin (Vietnamese and Hawaiian included), Greek and Cyrillic letters; write this in one of them, or build web pages only with `--formats html`";
+
+/// The characters of `text` no bundled font has, each once, in order.
+fn missing_glyphs(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| !crate::pdf::can_set(*c)) {
+        if !chars.contains(&c) {
+            chars.push(c);
+        }
+    }
+    chars
+}
+
+fn noun(chars: &[char]) -> &'static str {
+    if chars.len() == 1 { "a character" } else { "characters" }
+}
+
+/// `阮 (U+962E), 氏 (U+6C0F)`, at most 8, then how many more.
+fn list(chars: &[char]) -> String {
+    let mut parts: Vec<String> = chars
+        .iter()
+        .take(8)
+        .map(|c| {
+            if c.is_control() {
+                format!("U+{:04X}", *c as u32)
+            } else {
+                format!("{c} (U+{:04X})", *c as u32)
+            }
+        })
+        .collect();
+    if chars.len() > 8 {
+        parts.push(format!("and {} more", chars.len() - 8));
+    }
+    parts.join(", ")
 }

@@ -10,7 +10,9 @@
 //!   `pipeline`: an output whose key still matches is kept, not made again).
 //! - `"complete": false`: a build started replacing files and did not finish.
 //!   The rest of the manifest is the one before that build; its files may
-//!   each be old or new. The next build repairs the folder.
+//!   each be old or new, and `pending` lists (path and SHA-256) the files
+//!   that build was writing, so the next one knows them for its own. The
+//!   next build repairs the folder.
 //! - no manifest: no build finished here (or an unreadable manifest was
 //!   removed before files were replaced).
 //!
@@ -18,12 +20,16 @@
 //!
 //! # The protocol ([`commit`])
 //!
+//! 0. **Check**: every target is a plain relative path reached without a
+//!    symbolic link ([`reached_safely`]); otherwise nothing is written.
 //! 1. **Clean**: `.consentgen-*.tmp` files a killed build left are removed.
 //! 2. **Stage**: every new or changed file is written to a temporary file
 //!    beside its target and flushed to disk. Nothing visible has changed;
 //!    an error here leaves the folder as it was.
 //! 3. **Invalidate**: if any file other than the manifest changes, the
-//!    manifest is rewritten, atomically, with `"complete": false`.
+//!    manifest is rewritten, atomically, with `"complete": false` and the
+//!    staged files under `pending` (a first build writes a manifest that
+//!    lists only those).
 //! 4. **Replace**: each staged file is renamed over its target (one atomic
 //!    `rename` each), and their folders are flushed.
 //! 5. **Seal**: the new manifest, with `"complete": true`, is renamed into
@@ -73,41 +79,62 @@ pub struct CommitStats {
 
 /// Writes a build's files into `out` by the protocol in the module docs. The
 /// file named [`MANIFEST`], if any, is sealed last with `"complete": true`.
+///
+/// Every target is checked first ([`reached_safely`]): a path that leaves
+/// `out`, passes through a symbolic link, or ends at something other than a
+/// regular file is refused before anything is written. Folders made for the
+/// new files are removed again if staging fails.
 pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
     let mut stats = CommitStats::default();
     let (manifests, files): (Vec<&OutputFile>, Vec<&OutputFile>) =
         files.iter().partition(|f| f.path == MANIFEST);
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut targets = Vec::with_capacity(files.len() + 1);
+    for f in files.iter().copied().chain(manifests.iter().copied()) {
+        let rel = safe_relative(&f.path)
+            .with_context(|| format!("the output path `{}` leaves the output folder", f.path))?;
+        reached_safely(out, rel).map_err(|u| anyhow::anyhow!("{u}; nothing was written"))?;
+        targets.push(out.join(rel));
+    }
+    let made_folders = missing_folders(out, &targets);
 
     // 1. Clean.
     clean_leftovers(out, &paths);
 
     // 2. Stage, on every core: most of it is waiting for the disk to flush.
-    let staged: Vec<Option<(tempfile::TempPath, PathBuf)>> = files
+    /// A file staged beside its target, for the file it holds.
+    type Staged<'f> = (tempfile::TempPath, PathBuf, &'f OutputFile);
+    let staged: Result<Vec<Option<Staged<'_>>>> = files
         .par_iter()
-        .map(|f| {
-            let rel = safe_relative(&f.path).with_context(|| {
-                format!("the output path `{}` leaves the output folder", f.path)
-            })?;
-            let target = out.join(rel);
-            if std::fs::read(&target).is_ok_and(|old| old == f.bytes) {
+        .zip(targets.par_iter())
+        .map(|(f, target)| {
+            if std::fs::read(target).is_ok_and(|old| old == f.bytes) {
                 return Ok(None);
             }
-            Ok(Some((stage(&target, &f.bytes)?, target)))
+            Ok(Some((stage(target, &f.bytes)?, target.clone(), *f)))
         })
-        .collect::<Result<_>>()?;
+        .collect();
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            remove_empty_folders(&made_folders);
+            return Err(e);
+        }
+    };
     stats.unchanged += staged.iter().filter(|s| s.is_none()).count();
-    let staged: Vec<(tempfile::TempPath, PathBuf)> = staged.into_iter().flatten().collect();
+    let staged: Vec<_> = staged.into_iter().flatten().collect();
 
-    // 3. Invalidate.
+    // 3. Invalidate, naming the files about to appear (see [`invalidate`]).
     let manifest_path = out.join(MANIFEST);
     if !staged.is_empty() {
-        invalidate(&manifest_path)?;
+        let pending: Vec<(&str, String)> =
+            staged.iter().map(|(_, _, f)| (f.path.as_str(), sha256_hex(&f.bytes))).collect();
+        invalidate(&manifest_path, &pending)?;
     }
 
     // 4. Replace.
     let mut folders: Vec<PathBuf> = Vec::new();
-    for (tmp, target) in staged {
+    for (tmp, target, _) in staged {
         tmp.persist(&target)
             .map_err(|e| e.error)
             .with_context(|| format!("renaming into {}", target.display()))?;
@@ -130,6 +157,31 @@ pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
     Ok(stats)
 }
 
+/// The folders below `out` that do not exist yet and that writing `targets`
+/// would make, deepest first.
+fn missing_folders(out: &Path, targets: &[PathBuf]) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = Vec::new();
+    for t in targets {
+        let mut dir = t.parent();
+        while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+            if std::fs::symlink_metadata(d).is_ok() || missing.iter().any(|m| m == d) {
+                break;
+            }
+            missing.push(d.to_path_buf());
+            dir = d.parent();
+        }
+    }
+    missing.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    missing
+}
+
+/// Removes the folders a failed build made, where they are still empty.
+fn remove_empty_folders(folders: &[PathBuf]) {
+    for d in folders {
+        let _ = std::fs::remove_dir(d);
+    }
+}
+
 /// The manifest as written: the build's manifest with `complete` set.
 fn seal(manifest: &[u8]) -> Result<Vec<u8>> {
     let mut value: Value = serde_json::from_slice(manifest).context("reading the new manifest")?;
@@ -140,35 +192,46 @@ fn seal(manifest: &[u8]) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Step 3: the manifest says `"complete": false` (or, when it is not a JSON
-/// object, is removed) before any file it lists is replaced.
-fn invalidate(manifest_path: &Path) -> Result<()> {
-    match std::fs::symlink_metadata(manifest_path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        _ => {}
-    }
-    match read_json(manifest_path) {
-        Some(Value::Object(mut map)) => {
-            if map.get("complete") == Some(&Value::Bool(false)) {
-                return Ok(());
-            }
-            map.insert("complete".into(), Value::Bool(false));
-            let mut bytes = serde_json::to_vec_pretty(&Value::Object(map))
-                .context("marking the old manifest incomplete")?;
-            bytes.push(b'\n');
-            write_atomic(manifest_path, &bytes)?;
-        }
+/// Step 3: before any file is replaced, the manifest says `"complete":
+/// false` and lists under `pending` (path and SHA-256) the files about to
+/// be written, so that the next build knows them for its own even if this
+/// one is killed before it seals its manifest. Without a manifest (a first
+/// build), one is made that lists only those; a manifest that is not a JSON
+/// object is replaced.
+fn invalidate(manifest_path: &Path, pending: &[(&str, String)]) -> Result<()> {
+    let mut map = match read_json(manifest_path) {
+        Some(Value::Object(map)) => map,
         _ => {
-            std::fs::remove_file(manifest_path)
-                .with_context(|| format!("removing {}", manifest_path.display()))?;
-            sync_folder(parent(manifest_path))?;
+            let mut map = serde_json::Map::new();
+            let tool = serde_json::json!({
+                "name": "consentgen",
+                "version": env!("CARGO_PKG_VERSION"),
+                "build": crate::manifest::build_id(),
+            });
+            map.insert("tool".into(), tool);
+            map.insert("outputs".into(), Value::Array(Vec::new()));
+            map
         }
-    }
+    };
+    map.insert("complete".into(), Value::Bool(false));
+    let mut listed: Vec<Value> = match map.remove("pending") {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    listed
+        .retain(|v| !pending.iter().any(|(p, _)| v.get("path").and_then(Value::as_str) == Some(p)));
+    listed.extend(pending.iter().map(|(p, sha)| serde_json::json!({"path": p, "sha256": sha})));
+    map.insert("pending".into(), Value::Array(listed));
+    let mut bytes = serde_json::to_vec_pretty(&Value::Object(map))
+        .context("marking the old manifest incomplete")?;
+    bytes.push(b'\n');
+    write_atomic(manifest_path, &bytes)?;
     Ok(())
 }
 
+/// A JSON file, if it is a regular file (not a link) of a sane size that parses.
 fn read_json(path: &Path) -> Option<Value> {
-    let meta = std::fs::metadata(path).ok()?;
+    let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
         return None;
     }
@@ -176,10 +239,18 @@ fn read_json(path: &Path) -> Option<Value> {
 }
 
 /// A manifest or output path as a relative path that stays inside the output
-/// folder, or `None`.
-fn safe_relative(path: &str) -> Option<&Path> {
+/// folder, or `None`. Only the normal form a build writes is accepted:
+/// `/`-separated names, none empty, `.` or `..`, without `\\`, `:` or NUL,
+/// so that two spellings of one path (`CA//en/x`, `CA/./en/x`) cannot make
+/// the same file look like two.
+pub fn safe_relative(path: &str) -> Option<&Path> {
     let p = Path::new(path);
-    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    let ok = !path.is_empty()
+        && path.len() <= 1024
+        && path.split('/').all(|part| {
+            !part.is_empty() && part != "." && part != ".." && !part.contains(['\\', ':', '\0'])
+        })
+        && p.components().all(|c| matches!(c, Component::Normal(_)));
     ok.then_some(p)
 }
 
@@ -419,17 +490,61 @@ mod tests {
     }
 
     #[test]
-    fn invalidating_marks_the_old_manifest_incomplete_or_removes_it() {
+    fn invalidating_marks_the_old_manifest_incomplete_and_names_the_new_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(MANIFEST);
-        std::fs::write(&path, br#"{"outputs": [], "complete": true}"#).unwrap();
-        invalidate(&path).unwrap();
-        assert_eq!(manifest(dir.path())["complete"], false);
-        assert_eq!(manifest(dir.path())["outputs"], json!([]), "the rest is kept");
+        std::fs::write(&path, br#"{"outputs": [{"path": "a"}], "complete": true}"#).unwrap();
+        invalidate(&path, &[("b", "1".into())]).unwrap();
+        let m = manifest(dir.path());
+        assert_eq!(m["complete"], false);
+        assert_eq!(m["outputs"], json!([{"path": "a"}]), "the rest is kept");
+        assert_eq!(m["pending"], json!([{"path": "b", "sha256": "1"}]));
+        invalidate(&path, &[("b", "2".into()), ("c", "3".into())]).unwrap();
+        let m = manifest(dir.path());
+        assert_eq!(
+            m["pending"],
+            json!([{"path": "b", "sha256": "2"}, {"path": "c", "sha256": "3"}])
+        );
+        // Not a manifest, or none: one is made that names the new files as ours.
         std::fs::write(&path, b"not json").unwrap();
-        invalidate(&path).unwrap();
-        assert!(!path.exists());
-        invalidate(&path).unwrap();
+        invalidate(&path, &[("d", "4".into())]).unwrap();
+        let m = manifest(dir.path());
+        assert_eq!(m["tool"]["name"], "consentgen");
+        assert_eq!(m["pending"], json!([{"path": "d", "sha256": "4"}]));
+        std::fs::remove_file(&path).unwrap();
+        invalidate(&path, &[]).unwrap();
+        assert_eq!(manifest(dir.path())["complete"], false);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn commit_refuses_links_inside_the_output_folder_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("TX")).unwrap();
+        let e = commit(&out, &build(&[("CA/en/a.html", b"A"), ("TX/en/a.html", b"A")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a symbolic link"), "{e}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        assert!(!out.join("CA").exists(), "nothing was written");
+        assert!(!out.join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_no_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        // `x` is a file where a folder is needed: reached_safely refuses it.
+        std::fs::write(out.join("x"), b"file").unwrap();
+        assert!(commit(out, &build(&[("a/b/c.html", b"A"), ("x/y.html", b"B")])).is_err());
+        assert!(!out.join("a").exists());
+        // A folder that cannot be made (a file in the way, found only when staging).
+        let folders = missing_folders(out, &[out.join("p/q/r.html"), out.join("p/s.html")]);
+        assert_eq!(folders, [out.join("p/q"), out.join("p")]);
     }
 
     #[test]
@@ -449,7 +564,9 @@ mod tests {
 
     #[test]
     fn paths_outside_the_output_folder_are_refused() {
-        for bad in ["", "/etc/passwd", "../x", "a/../../x", "./a"] {
+        for bad in
+            ["", "/etc/passwd", "../x", "a/../../x", "./a", "a//b", "a/./b", "a/", "a\\b", "c:x"]
+        {
             assert!(safe_relative(bad).is_none(), "{bad:?}");
         }
         assert!(safe_relative("CA/en/consent.pdf").is_some());

@@ -1,6 +1,7 @@
 //! The TOML loaders on arbitrary text: a practice file and a jurisdiction
-//! file, then every diagnostic rendered for people and as JSON. Nothing may
-//! panic, whatever the text.
+//! file, then every diagnostic rendered for people and as JSON, and every
+//! character of every value located in the file. Nothing may panic,
+//! whatever the text.
 #![no_main]
 
 use consentgen::date::Date;
@@ -27,5 +28,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = sources.render(d);
         let _ = sources.render_short(d);
         let _ = sources.to_json(d);
+    }
+    // Every character of every value is located inside the file, on
+    // character boundaries (as written, or the escape that makes it).
+    for (_, span, value) in load::text_values(text) {
+        for c in value.chars().take(64) {
+            let at = load::locate_char(text, span.clone(), c);
+            assert!(text.get(at.clone()).is_some(), "{c:?} located at {at:?} of {span:?}");
+        }
     }
 });

@@ -4,7 +4,9 @@
 //! grade, required elements), and compares `--out` with the plan, without
 //! writing anything and without compiling a PDF: each output's key, recorded
 //! in the manifest, says whether a build would change it. Exit 1 lists every
-//! stale, missing, edited or extra file and why; exit 0 means current.
+//! stale, missing, edited or extra file and why, and every lint failure; the
+//! summary's `problems` says which kinds were found (`outdated`: a build
+//! fixes them; `lint`, `refused`: it does not). Exit 0 means current.
 
 use std::path::PathBuf;
 
@@ -27,6 +29,9 @@ pub struct CheckOptions {
 
 /// Runs `consentgen check`.
 pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
+    if let Err(d) = crate::outdir::check_folder(&opts.out) {
+        return reporter.fail(&crate::diag::Sources::new(), &[d]);
+    }
     let (inputs, plan) = match super::load_and_plan(&opts.inputs, &opts.plan, reporter) {
         Ok(x) => x,
         Err(outcome) => return outcome,
@@ -75,6 +80,13 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     summary.refused = plan.refusals.len();
     let problems = found.len() + summary.lint_errors + summary.refused;
     summary.status = if problems == 0 { "current" } else { "problems" };
+    for (kind, count) in
+        [("outdated", found.len()), ("lint", summary.lint_errors), ("refused", summary.refused)]
+    {
+        if count > 0 {
+            summary.problems.push(kind);
+        }
+    }
     summary.documents = plan.documents.iter().filter(|d| !d.packet).count();
     summary.pdfs = plan.outputs.iter().filter(|p| p.format == Format::Pdf).count();
     summary.states = plan.states.clone();

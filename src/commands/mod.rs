@@ -29,6 +29,13 @@ pub fn load_and_plan(
         .map_err(|(sources, diags)| reporter.fail(&sources, &diags))?;
     let planned =
         crate::plan::plan(&loaded, plan).map_err(|diags| reporter.fail(&loaded.sources, &diags))?;
+    if plan.formats.pdf {
+        // A name no font can set fails here, at its line, not in the PDF stage.
+        let unsettable = crate::validate::unsettable(&loaded, &planned);
+        if !unsettable.is_empty() {
+            return Err(reporter.fail(&loaded.sources, &unsettable));
+        }
+    }
     reporter.diagnostics(&loaded.sources, &loaded.warnings);
     reporter.diagnostics(&loaded.sources, &planned.warnings);
     let licences = crate::validate::license_warnings(&loaded, &planned.states, plan.as_of);

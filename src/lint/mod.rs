@@ -17,7 +17,9 @@ pub fn lint(
     max_grade: f64,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let grade = score.grade();
+    // Compared as printed, to one decimal: "4.5 is above 4.5" is no finding.
+    let shown = |g: f64| format!("{g:.1}").parse::<f64>().unwrap_or(g);
+    let (grade, max_grade) = (shown(score.grade()), shown(max_grade));
     if grade > max_grade {
         let hardest: Vec<String> = score
             .hardest()

@@ -68,6 +68,16 @@ fn check_sizes(
     while let Some((key, value)) = stack.pop() {
         match value.get_ref() {
             DeValue::String(text) => {
+                if let Some(c) = text.chars().find(|c| hidden_control(*c, text)) {
+                    let at = locate_char(sources.text(file), value.span(), c);
+                    return Err(Diagnostic::error(
+                        "control-character",
+                        format!("`{key}` holds {}", describe_control(c)),
+                    )
+                    .at(file, at)
+                    .with_label("here")
+                    .with_hint("remove it: it is invisible, and in a web page or a PDF it can hide or reorder the text around it"));
+                }
                 let chars = text.chars().count();
                 if chars > MAX_TEXT_CHARS {
                     return Err(Diagnostic::error(
@@ -101,6 +111,107 @@ fn check_sizes(
         }
     }
     Ok(())
+}
+
+/// Whether `c` is a character no input value may hold: a control character
+/// other than tab and line break (a carriage return only before a line
+/// break), or a bidirectional embedding, override or isolate, which would
+/// flip the text after it in a title, a footer or a PDF's metadata.
+pub fn hidden_control(c: char, text: &str) -> bool {
+    match c {
+        '\t' | '\n' => false,
+        '\r' => text.split('\r').skip(1).any(|rest| !rest.starts_with('\n')),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    }
+}
+
+/// "the right-to-left override U+202E", "the control character U+0007".
+fn describe_control(c: char) -> String {
+    let name = match c {
+        '\u{202A}' => "the left-to-right embedding",
+        '\u{202B}' => "the right-to-left embedding",
+        '\u{202C}' => "the pop directional formatting",
+        '\u{202D}' => "the left-to-right override",
+        '\u{202E}' => "the right-to-left override",
+        '\u{2066}' => "the left-to-right isolate",
+        '\u{2067}' => "the right-to-left isolate",
+        '\u{2068}' => "the first strong isolate",
+        '\u{2069}' => "the pop directional isolate",
+        '\r' => "a carriage return not followed by a line break,",
+        _ => "the control character",
+    };
+    format!("{name} U+{:04X}", c as u32)
+}
+
+/// Every text value of a TOML file, with the key it is under and its byte
+/// span (quotes included), in file order; nothing if the file does not parse.
+pub fn text_values(text: &str) -> Vec<(String, Range<usize>, String)> {
+    use toml::de::DeValue;
+    let Ok(table) = toml::de::DeTable::parse(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut stack: Vec<(&str, &Spanned<DeValue<'_>>)> =
+        table.get_ref().iter().map(|(k, v)| (k.get_ref().as_ref(), v)).collect();
+    while let Some((key, value)) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(s) => out.push((key.to_string(), value.span(), s.to_string())),
+            DeValue::Array(items) => stack.extend(items.iter().map(|v| (key, v))),
+            DeValue::Table(t) => stack.extend(t.iter().map(|(k, v)| (k.get_ref().as_ref(), v))),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(_, span, _)| span.start);
+    out
+}
+
+/// Where the character `c` of a text value is written in the file: the
+/// character itself, or the escape (`\u202E`, `\x1B`, `\e`, …) that makes
+/// it; else the value's first line.
+pub fn locate_char(text: &str, span: Range<usize>, c: char) -> Range<usize> {
+    let span = first_line_or_all(text, span);
+    let Some(raw) = text.get(span.clone()) else { return span };
+    if let Some(at) = raw.find(c) {
+        return span.start + at..span.start + at + c.len_utf8();
+    }
+    let mut rest = raw;
+    let mut offset = span.start;
+    while let Some(at) = rest.find('\\') {
+        let escape = &rest[at + 1..];
+        let (decoded, len) = match escape.chars().next() {
+            Some('b') => (Some('\u{8}'), 1),
+            Some('t') => (Some('\t'), 1),
+            Some('n') => (Some('\n'), 1),
+            Some('f') => (Some('\u{c}'), 1),
+            Some('r') => (Some('\r'), 1),
+            Some('e') => (Some('\u{1b}'), 1),
+            Some(kind @ ('x' | 'u' | 'U')) => {
+                let digits = match kind {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex = escape.get(1..1 + digits).unwrap_or("");
+                (u32::from_str_radix(hex, 16).ok().and_then(char::from_u32), 1 + digits)
+            }
+            Some(other) => (Some(other), other.len_utf8()),
+            None => (None, 0),
+        };
+        let start = offset + at;
+        if decoded == Some(c) {
+            return start..start + 1 + len;
+        }
+        let skip = at + 1 + len.max(1);
+        let skip = (skip..=rest.len()).find(|i| rest.is_char_boundary(*i)).unwrap_or(rest.len());
+        offset += skip;
+        rest = &rest[skip..];
+    }
+    first_line(text, span)
+}
+
+/// The span itself when it is one line, else its first line.
+fn first_line_or_all(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = span.start.min(text.len());
+    start..span.end.clamp(start, text.len())
 }
 
 /// Turns a toml error into a diagnostic with the file, span and a hint.
@@ -196,6 +307,28 @@ mod tests {
         assert_eq!(d[0].message, "unknown field `nmae`");
         assert!(d[0].hints.iter().any(|h| h == "did you mean `name`?"), "{:?}", d[0].hints);
         assert_eq!(d[0].location.as_ref().unwrap().1, 12..16);
+    }
+
+    #[test]
+    fn characters_are_located_as_written_or_escaped() {
+        let text = "a = \"x\u{202E}y\"\nb = \"p\\u202Eq \\e \\\\ \\x07\"\nc = 'lit\u{85}'\n";
+        assert!(
+            toml::de::DeTable::parse(text).is_ok(),
+            "{:?}",
+            toml::de::DeTable::parse(text).err()
+        );
+        let values = text_values(text);
+        assert_eq!(values.len(), 3);
+        let at = |i: usize, c: char| {
+            let r = locate_char(text, values[i].1.clone(), c);
+            text[r].to_string()
+        };
+        assert_eq!(at(0, '\u{202E}'), "\u{202E}");
+        assert_eq!(at(1, '\u{202E}'), "\\u202E");
+        assert_eq!(at(1, '\u{1b}'), "\\e");
+        assert_eq!(at(1, '\u{7}'), "\\x07");
+        assert_eq!(at(2, '\u{85}'), "\u{85}");
+        assert_eq!(values[1].0, "b");
     }
 
     #[test]

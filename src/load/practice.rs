@@ -109,23 +109,25 @@ fn check_clinicians(
     let ids: Vec<&str> = p.clinicians.iter().map(|c| c.id.get_ref().as_str()).collect();
     for (i, c) in p.clinicians.iter().enumerate() {
         let id = c.id.get_ref();
-        if id.is_empty()
-            || !id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-        {
+        if let Some(why) = unportable(id) {
+            let shown: String = id.chars().take(40).collect();
+            let shown = if shown.len() < id.len() { format!("{shown}…") } else { shown };
             diags.push(
                 Diagnostic::error(
                     "invalid-id",
-                    format!("clinician id `{id}` is not a simple name"),
+                    format!("clinician id `{shown}` cannot be a folder name: {why}"),
                 )
                 .at(file, c.id.span())
-                .with_hint("use letters, digits, `-` and `_` only; it becomes a folder name"),
+                .with_hint(format!(
+                    "use 1 to {MAX_ID_CHARS} letters, digits, `-` and `_`, starting with a letter or digit, e.g. `jkim`; it names the clinician's forms folder on every system"
+                )),
             );
         }
-        if ids[..i].contains(&id.as_str()) {
+        if ids[..i].iter().any(|other| other.eq_ignore_ascii_case(id)) {
             diags.push(
                 Diagnostic::error("duplicate", format!("clinician id `{id}` is used twice"))
                     .at(file, c.id.span())
-                    .with_hint("give each clinician their own id"),
+                    .with_hint("give each clinician their own id (ids that differ only in capitals name the same folder on macOS and Windows)"),
             );
         }
         match (&c.supervisor, c.associate) {
@@ -159,6 +161,35 @@ fn check_clinicians(
         let states: Vec<Spanned<String>> = c.licenses.iter().map(|l| l.state.clone()).collect();
         check_list(diags, file, "state", &states, known_states);
     }
+}
+
+/// Longest clinician id: the folder it names must fit any file system and
+/// path length, on every system a practice copies its forms to.
+pub const MAX_ID_CHARS: usize = 32;
+
+/// Why a clinician id would not make a portable folder name, if it would not.
+fn unportable(id: &str) -> Option<String> {
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if id.is_empty() {
+        return Some("it is empty".into());
+    }
+    let chars = id.chars().count();
+    if chars > MAX_ID_CHARS {
+        return Some(format!("it is {chars} characters long; at most {MAX_ID_CHARS} are allowed"));
+    }
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Some(format!("`{}` is not a letter, digit, `-` or `_`", bad.escape_debug()));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("it does not start with a letter or digit".into());
+    }
+    if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
+        return Some("Windows reserves this name".into());
+    }
+    None
 }
 
 fn check_list(

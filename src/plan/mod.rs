@@ -29,7 +29,7 @@ use crate::model::{Clinician, topic};
 use crate::options::{PlanOptions, StateSelection};
 use crate::render::Rendered;
 use crate::render::context::PageMeta;
-use crate::render::index::{IndexEntry, IndexState};
+use crate::render::index::{IndexEntry, IndexPacket, IndexState};
 use crate::validate;
 use crate::write::sha256_hex;
 
@@ -160,13 +160,26 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let mut errors = Vec::new();
     let mut refusals = Vec::new();
     let mut warnings = select::packet_warnings(inputs);
+    if inputs.practice.effective.is_none() {
+        warnings.push(
+            Diagnostic::warning("no-effective-date", "the practice sets no `effective` date")
+                .with_hint("each document is dated by the later of the last change of the rules it states and its state's review date")
+                .with_hint("set `effective = YYYY-MM-DD` to the day your forms take effect"),
+        );
+    }
     for state in &states {
+        if crate::budget::spent() {
+            break; // a template went over its budget: its error is all there is to say
+        }
         let scope = StateScope::new(inputs, state, as_of);
         warnings.extend(validate::rule_warnings(scope.jurisdiction, state, &scope.resolved, as_of));
         let (docs, w) = select::documents(inputs, state);
         warnings.extend(w);
         let first_of_state = documents.len();
         for doc in &docs {
+            if crate::budget::spent() {
+                continue;
+            }
             match render_document(inputs, &scope, doc, None, as_of) {
                 Ok(d) => documents.push(d),
                 Err(e) => errors.push(e),
@@ -200,6 +213,9 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 continue;
             }
             for doc in own {
+                if crate::budget::spent() {
+                    continue;
+                }
                 let used = inputs.templates.variables(&doc);
                 // A form may name a clinician only with a licence valid on
                 // its effective date and on the day it is handed out.
@@ -335,6 +351,90 @@ pub fn grade_1dp(g: f64) -> f64 {
     (g * 10.0).round() / 10.0
 }
 
+/// The index entries of outputs a build keeps from an earlier one (the
+/// states `--states` left out), from what their manifest entries record, in
+/// the order a build of those states would list them.
+pub fn kept_index_states(inputs: &Inputs, kept: &[crate::manifest::Output]) -> Vec<IndexState> {
+    let ids = inputs.templates.document_ids();
+    let clinicians = &inputs.practice.clinicians;
+    let per_clinician = &inputs.practice.per_clinician;
+    let mut states: BTreeMap<&str, Vec<&crate::manifest::Output>> = BTreeMap::new();
+    for o in kept {
+        if let Some(s) = &o.about.state {
+            states.entry(s.as_str()).or_default().push(o);
+        }
+    }
+    states
+        .into_iter()
+        .map(|(code, outputs)| {
+            let mut packets = Vec::new();
+            // (clinician, document) -> entry, in the order first seen.
+            let mut entries: Vec<((Option<String>, String), IndexEntry)> = Vec::new();
+            for o in outputs {
+                let (Some(doc), a) = (o.about.document.clone(), &o.about) else { continue };
+                if a.clinician.is_none() && doc.starts_with("packet") {
+                    let title = a.title.clone().unwrap_or_else(|| doc.clone());
+                    packets.push(IndexPacket { title, path: o.path.clone() });
+                    continue;
+                }
+                let key = (a.clinician.clone(), doc.clone());
+                let at = match entries.iter().position(|(k, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        let name = a.clinician.as_ref().map(|id| {
+                            clinicians
+                                .iter()
+                                .find(|c| c.id.get_ref() == id)
+                                .map_or_else(|| id.clone(), |c| c.name.clone())
+                        });
+                        let effective = a.effective.clone().unwrap_or_default();
+                        let entry = IndexEntry {
+                            id: doc.clone(),
+                            title: a.title.clone().unwrap_or_else(|| doc.clone()),
+                            html: None,
+                            pdf: None,
+                            grade: format!("{:.1}", a.grade.unwrap_or(0.0)),
+                            effective: Date::parse(&effective).map_or(effective, |d| d.long()),
+                            clinician: name,
+                        };
+                        entries.push((key, entry));
+                        entries.len() - 1
+                    }
+                };
+                let link = Some(o.path.clone());
+                match a.format.as_str() {
+                    "html" => entries[at].1.html = link,
+                    _ => entries[at].1.pdf = link,
+                }
+            }
+            let rank = |(clinician, doc): &(Option<String>, String)| {
+                let unknown = usize::MAX;
+                let c = clinician.as_ref().map(|id| {
+                    clinicians.iter().position(|c| c.id.get_ref() == id).unwrap_or(unknown)
+                });
+                let d = match clinician {
+                    None => ids.iter().position(|i| i == doc),
+                    Some(_) => per_clinician.iter().position(|p| p.get_ref() == doc),
+                };
+                (c, d.unwrap_or(unknown), clinician.clone(), doc.clone())
+            };
+            entries.sort_by_key(|(k, _)| rank(k));
+            let (clinicians, documents): (Vec<_>, Vec<_>) =
+                entries.into_iter().map(|(_, e)| e).partition(|e| e.clinician.is_some());
+            IndexState {
+                code: code.to_string(),
+                name: inputs
+                    .jurisdictions
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |j| j.rules.name.clone()),
+                documents,
+                clinicians,
+                packets,
+            }
+        })
+        .collect()
+}
+
 impl Plan {
     /// What the manifest records about a planned output.
     pub fn about(&self, p: &Planned) -> About {
@@ -344,6 +444,7 @@ impl Plan {
             document: Some(d.id.clone()),
             clinician: d.clinician.clone(),
             format: p.format.name().into(),
+            title: Some(d.rendered.title.clone()),
             language: Some(LANG.into()),
             effective: Some(d.effective.to_string()),
             grade: Some(grade_1dp(d.rendered.score.grade())),
@@ -384,17 +485,21 @@ impl Plan {
                         documents.push(entry)
                     }
                 }
-                let packet = self
+                let packets = self
                     .outputs
                     .iter()
-                    .find(|o| self.documents[o.doc].packet && &self.documents[o.doc].state == s)
-                    .map(|o| o.path.clone());
+                    .filter(|o| self.documents[o.doc].packet && &self.documents[o.doc].state == s)
+                    .map(|o| IndexPacket {
+                        title: self.documents[o.doc].rendered.title.clone(),
+                        path: o.path.clone(),
+                    })
+                    .collect();
                 IndexState {
                     code: s.clone(),
                     name: inputs.jurisdictions[s].rules.name.clone(),
                     documents,
                     clinicians,
-                    packet,
+                    packets,
                 }
             })
             .collect()

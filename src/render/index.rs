@@ -18,8 +18,17 @@ pub struct IndexState {
     pub documents: Vec<IndexEntry>,
     /// Clinicians' own forms.
     pub clinicians: Vec<IndexEntry>,
-    /// The packet PDF's path, when there is one.
-    pub packet: Option<String>,
+    /// The packet PDFs (adults', minors', couples'), when there are any.
+    pub packets: Vec<IndexPacket>,
+}
+
+/// One packet PDF on the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexPacket {
+    /// Its title: `Forms for adults in California`.
+    pub title: String,
+    /// Its path.
+    pub path: String,
 }
 
 /// One document on the index.

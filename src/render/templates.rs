@@ -8,6 +8,7 @@
 //! `load::templates`; this module only parses and renders them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tera::{Context, Tera};
 
@@ -30,10 +31,11 @@ pub struct TemplateFile {
     pub file: FileId,
 }
 
-/// Every template of a build, parsed once.
+/// Every template of a build, parsed once. The engines are shared with the
+/// threads that render under a budget (see [`crate::budget`]).
 pub struct Templates {
-    markdown: Tera,
-    html: Tera,
+    markdown: Arc<Tera>,
+    html: Arc<Tera>,
     /// The Typst page template.
     pub pdf_main: String,
     /// The required elements of each document (`requirements.toml`).
@@ -53,8 +55,10 @@ impl Templates {
         let mut md = Tera::new();
         md.autoescape_on([".md"]);
         md.set_escape_fn(markdown::escape);
+        md.register_function("range", counted_range);
         let mut html = Tera::new();
         html.autoescape_on([".html"]);
+        html.register_function("range", counted_range);
         // Partials (`_*.md`) define the components documents use: they are
         // added together first, then each document on its own, so an error
         // names the file it is in.
@@ -85,7 +89,13 @@ impl Templates {
             return Err(diags);
         }
         let pdf_main = files.get("pdf.typ").map(|f| f.text.clone()).unwrap_or_default();
-        Ok(Templates { markdown: md, html, pdf_main, requirements, files })
+        Ok(Templates {
+            markdown: Arc::new(md),
+            html: Arc::new(html),
+            pdf_main,
+            requirements,
+            files,
+        })
     }
 
     /// The document ids that have a template, in packet order, then any others by name.
@@ -191,7 +201,38 @@ impl Templates {
         render_limited(&self.html, name, context).map_err(|e| self.error(name, &e))
     }
 
-    fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+    fn error(&self, name: &str, e: &RenderError) -> Diagnostic {
+        let origin = self.files.get(name).map_or(name, |f| f.origin.as_str());
+        let e = match e {
+            RenderError::Tera(e) => e,
+            RenderError::Budget(o) => {
+                let mut d = Diagnostic::error(
+                    "time-budget",
+                    format!("`{origin}` {}", crate::budget::describe(*o, "rendering")),
+                );
+                match o {
+                    crate::budget::Overrun::Memory(_) => d.code = "memory-budget",
+                    crate::budget::Overrun::Stopped => d.code = "stopped",
+                    crate::budget::Overrun::Time(_) => {}
+                }
+                return d
+                    .with_hint("a loop in the template runs too long; a real document renders in milliseconds")
+                    .with_hint("`--budget-seconds N` gives each template more time");
+            }
+        };
+        if let Some(steps) = range_steps_exceeded(e) {
+            let mut d = Diagnostic::error(
+                "loop-budget",
+                format!("`{origin}` makes more than {steps} loop steps with `range`"),
+            )
+            .with_hint(
+                "a loop inside a loop runs too long; a real document needs a few hundred steps",
+            );
+            if let (Some(f), Some(span)) = (self.files.get(name), tera_span(e)) {
+                d = d.at(f.file, span).with_label("this loop");
+            }
+            return d;
+        }
         if matches!(e.kind(), tera::ErrorKind::Io(std::io::ErrorKind::FileTooLarge)) {
             let origin = self.files.get(name).map_or(name, |f| f.origin.as_str());
             return Diagnostic::error(
@@ -212,9 +253,27 @@ impl Templates {
 /// few seconds. Tera bounds `range` but not loops inside loops.
 pub const MAX_RENDERED_BYTES: usize = 1 << 20;
 
-/// Renders a template into memory, stopping with an I/O error of kind
-/// `FileTooLarge` past [`MAX_RENDERED_BYTES`] instead of growing without end.
-fn render_limited(tera: &Tera, name: &str, context: &Context) -> Result<String, tera::Error> {
+/// Why a template did not render.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Tera's error.
+    Tera(tera::Error),
+    /// It went over its time or memory budget.
+    Budget(crate::budget::Overrun),
+}
+
+/// Renders a template under the budget (see [`crate::budget`]): on a thread
+/// of its own, within the time budget, and into memory, stopping with an I/O
+/// error of kind `FileTooLarge` past [`MAX_RENDERED_BYTES`].
+fn render_limited(tera: &Arc<Tera>, name: &str, context: &Context) -> Result<String, RenderError> {
+    let (tera, name, context) = (Arc::clone(tera), name.to_string(), context.clone());
+    crate::budget::run(move || render_capped(&tera, &name, &context))
+        .map_err(RenderError::Budget)?
+        .map_err(RenderError::Tera)
+}
+
+/// Renders a template into memory, stopping past [`MAX_RENDERED_BYTES`].
+fn render_capped(tera: &Tera, name: &str, context: &Context) -> Result<String, tera::Error> {
     struct Limited(Vec<u8>);
     impl std::io::Write for Limited {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -232,6 +291,77 @@ fn render_limited(tera: &Tera, name: &str, context: &Context) -> Result<String, 
     tera.render_to(name, context, &mut out)?;
     // Templates are UTF-8 text and every value is a string: the output is too.
     String::from_utf8(out.0).map_err(|e| tera::Error::message(format!("not UTF-8: {e}")))
+}
+
+thread_local! {
+    /// Loop steps `range` has made on this thread: each render runs on a
+    /// thread of its own (see [`render_limited`]), so this counts one render.
+    static RANGE_STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+const RANGE_BUDGET_MESSAGE: &str = "consentgen: the loop-step budget is spent";
+
+/// Tera's `range` (`start`, `end`, `step_by`), counting the steps it makes:
+/// past [`crate::budget::MAX_RANGE_STEPS`] in one render it is an error at
+/// the call, so two nested 100,000-step loops stop at once, at their line.
+fn counted_range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    let start = kwargs.get::<i128>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i128>("end")?;
+    let step = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `step_by` argument of 0",
+        ));
+    }
+    if start > end && step > 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `start` argument greater than the `end` one",
+        ));
+    }
+    let overflow =
+        || tera::Error::message("Function `range` was called with arguments that overflow");
+    let (span, by) = match (start <= end, step > 0) {
+        (true, true) => (end.checked_sub(start), Some(step)),
+        (false, false) => (start.checked_sub(end), step.checked_neg()),
+        _ => (Some(0), Some(1)),
+    };
+    let (span, by) = (span.ok_or_else(overflow)?, by.ok_or_else(overflow)?);
+    let len = span.checked_add(by - 1).ok_or_else(overflow)? / by;
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    let budget = crate::budget::MAX_RANGE_STEPS;
+    let total = RANGE_STEPS.with(|c| {
+        let total = c.get().saturating_add(len);
+        c.set(total);
+        total
+    });
+    if total > budget {
+        return Err(tera::Error::message(RANGE_BUDGET_MESSAGE));
+    }
+    Ok((0..len as i128).map(|i| start + i * step).collect())
+}
+
+/// The budget of loop steps, when this is the error of [`counted_range`].
+fn range_steps_exceeded(e: &tera::Error) -> Option<usize> {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut text = e.to_string();
+    while let Some(s) = source {
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    if let tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) = e.kind() {
+        text.push_str(r.message());
+    }
+    text.contains(RANGE_BUDGET_MESSAGE).then_some(crate::budget::MAX_RANGE_STEPS)
+}
+
+/// The byte range of the template a Tera error points at, if any.
+fn tera_span(e: &tera::Error) -> Option<std::ops::Range<usize>> {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            Some(r.span().range.clone())
+        }
+        _ => None,
+    }
 }
 
 fn tera_error(e: &tera::Error, file: FileId, origin: &str) -> Diagnostic {

@@ -14,5 +14,6 @@ mod pdf;
 mod practice;
 mod robust;
 mod rules;
+mod safety;
 mod schema;
 mod util;

@@ -128,6 +128,18 @@ fn packets_by_audience_and_documents_the_services_rule_out() {
     assert!(minor.contains("Agreement for therapy with a young person"));
     assert!(adult.contains("Forms for adult clients in Washington"));
     assert!(minor.contains("Forms for clients under 18 and their parents in Washington"));
+    // The index links both packets by name.
+    let index = html_text(&t.read("m/index.html"));
+    assert!(index.contains("Forms for adult clients in Washington"), "{index}");
+    assert!(
+        index.contains("Forms for clients under 18 and their parents in Washington"),
+        "{index}"
+    );
+    let html = t.read("m/index.html");
+    assert!(
+        html.contains("href=\"WA/en/packet-minor.pdf\"")
+            && html.contains("href=\"WA/en/packet.pdf\"")
+    );
 }
 
 #[test]

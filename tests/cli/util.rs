@@ -113,7 +113,7 @@ impl TestDir {
             .unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }
 
-    /// Every file under `rel`, relative, sorted, with its bytes.
+    /// Every file under `rel`, relative, sorted, with its bytes (links are skipped).
     pub fn files(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
         let base = self.path().join(rel);
         let mut out = Vec::new();
@@ -126,8 +126,11 @@ impl TestDir {
 fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
+        let e = e.unwrap();
+        let (p, kind) = (e.path(), e.file_type().unwrap());
+        if kind.is_symlink() {
+            continue; // never followed: a link may point back up
+        } else if kind.is_dir() {
             walk(base, &p, out);
         } else {
             let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");

@@ -1,0 +1,243 @@
+//! The output folder as a jail, checked before a build renders or writes
+//! anything ([`crate::write`] checks each path again as it writes):
+//!
+//! - `--out` is a folder, or does not exist yet ([`check_folder`]);
+//! - no path a build writes passes through a symbolic link inside `--out`,
+//!   or ends at something other than a regular file; this holds even with
+//!   `--force`;
+//! - a file is overwritten only if the tool wrote it: the previous manifest
+//!   lists it (or was about to, when a build was stopped);
+//! - `--out` is not the folder of the practice file or of another input, nor
+//!   a folder above one; and a folder inside the practice's folder that holds
+//!   files but no manifest of ours (the first build into `docs/`, say) is not
+//!   taken over.
+//!
+//! `--force` lifts the last two: it overwrites files the tool did not write
+//! and builds into a folder that holds inputs. Files the manifest does not
+//! list are never deleted, with or without it.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::manifest::Manifest;
+use crate::options::InputOptions;
+use crate::write::{MANIFEST, Unsafe, reached_safely, safe_relative};
+
+/// Refuses an `--out` that names a file (or lies under one), before anything
+/// is read or rendered.
+pub fn check_folder(out: &Path) -> Result<(), Diagnostic> {
+    let mut at = Some(out);
+    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => {
+                let what = if p == out {
+                    format!("`--out {}` is a file, not a folder", out.display())
+                } else {
+                    format!("`--out {}` cannot be made: `{}` is a file", out.display(), p.display())
+                };
+                return Err(Diagnostic::error("out-not-a-folder", what)
+                    .with_hint("name a folder for the forms; it is made if it does not exist"));
+            }
+            Err(_) => at = p.parent(),
+        }
+    }
+    Ok(())
+}
+
+/// What a build is about to write, for [`preflight`].
+pub struct Targets<'a> {
+    /// The output folder.
+    pub out: &'a Path,
+    /// Every path the build writes under it, the manifest included.
+    pub paths: Vec<&'a str>,
+    /// The files of the previous build that it would remove (if intact).
+    pub removals: Vec<&'a str>,
+    /// The previous build's manifest, if it is one of ours.
+    pub previous: Option<&'a Manifest>,
+    /// The inputs, whose folders `--out` must keep out of.
+    pub inputs: &'a InputOptions,
+    /// `--force`.
+    pub force: bool,
+}
+
+/// Every reason the build may not write or remove what it is about to, as
+/// diagnostics: errors stop the build; warnings name manifest entries that
+/// are not plain paths inside the folder, which are never touched.
+pub fn preflight(t: &Targets<'_>) -> Vec<Diagnostic> {
+    let mut diags = links(t, &t.paths);
+    let (plain, odd): (Vec<&str>, Vec<&str>) =
+        t.removals.iter().partition(|p| safe_relative(p).is_some());
+    diags.extend(links(t, &plain));
+    for path in odd {
+        diags.push(
+            Diagnostic::warning(
+                "manifest-path",
+                format!("the manifest lists `{path}`, which is not a plain path inside the output folder; it is left alone"),
+            )
+            .with_hint("manifest.json is written by consentgen; do not edit it by hand"),
+        );
+    }
+    if !t.force {
+        diags.extend(inputs_inside(t));
+        if !crate::diag::has_errors(&diags) {
+            diags.extend(foreign_files(t));
+        }
+    }
+    diags
+}
+
+/// Symbolic links (and files where folders must be) on the way to any of `paths`.
+fn links(t: &Targets<'_>, paths: &[&str]) -> Vec<Diagnostic> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        let Some(rel) = safe_relative(path) else {
+            diags.push(Diagnostic::error(
+                "internal",
+                format!("the output path `{path}` is not a plain relative path"),
+            ));
+            continue;
+        };
+        let Err(u) = reached_safely(t.out, rel) else { continue };
+        let at = match &u {
+            Unsafe::Link(p) | Unsafe::NotAFolder(p) | Unsafe::NotAFile(p) => p.clone(),
+        };
+        if seen.contains(&at) {
+            continue;
+        }
+        seen.push(at);
+        let d = match u {
+            Unsafe::Link(p) => Diagnostic::error(
+                "out-link",
+                format!("`{}` is a symbolic link inside the output folder", p.display()),
+            )
+            .with_hint("a build never writes or deletes through a link; remove the link, or give the real folder as --out"),
+            other => Diagnostic::error("out-blocked", format!("{other}, where the build writes `{path}`"))
+                .with_hint("move it out of the output folder, or choose another --out"),
+        };
+        diags.push(d);
+    }
+    diags
+}
+
+/// `--out` equal to or above the practice's folder or an input folder; or
+/// inside the practice's folder, not yet ours, and not empty.
+fn inputs_inside(t: &Targets<'_>) -> Vec<Diagnostic> {
+    let Ok(out) = std::fs::canonicalize(t.out) else { return Vec::new() };
+    let practice_dir = t
+        .inputs
+        .practice
+        .as_deref()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let mut inputs: Vec<(PathBuf, String)> = Vec::new();
+    if let (Some(dir), Some(p)) = (&practice_dir, &t.inputs.practice) {
+        inputs.push((dir.clone(), format!("the practice file `{}`", p.display())));
+    }
+    for (dir, flag) in
+        [(&t.inputs.templates, "--templates"), (&t.inputs.jurisdictions, "--jurisdictions")]
+    {
+        if let Some(d) = dir
+            && let Ok(real) = std::fs::canonicalize(d)
+        {
+            inputs.push((real, format!("the {flag} folder `{}`", d.display())));
+        }
+    }
+    for (dir, what) in inputs {
+        if dir.starts_with(&out) {
+            return vec![
+                Diagnostic::error(
+                    "out-holds-inputs",
+                    format!("`--out {}` holds {what}", t.out.display()),
+                )
+                .with_hint("write the forms into a folder of their own, e.g. `--out forms`")
+                .with_hint(
+                    "--force builds there anyway, overwriting files consentgen did not write",
+                ),
+            ];
+        }
+    }
+    if let Some(dir) = practice_dir
+        && out.starts_with(&dir)
+        && t.previous.is_none()
+        && holds_anything(t.out)
+    {
+        return vec![Diagnostic::error(
+            "out-not-ours",
+            format!(
+                "`--out {}` is inside the practice's folder and already holds files consentgen did not write",
+                t.out.display()
+            ),
+        )
+        .with_hint("choose a new or empty folder, e.g. `--out forms`")
+        .with_hint("--force builds there anyway; files it does not write are left alone")];
+    }
+    Vec::new()
+}
+
+/// Whether a folder has any entry but a killed build's temporary files.
+fn holds_anything(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            !(name.starts_with(".consentgen-") && name.ends_with(".tmp"))
+        })
+    })
+}
+
+/// Files at target paths that the tool did not write.
+fn foreign_files(t: &Targets<'_>) -> Vec<Diagnostic> {
+    let mut foreign: Vec<String> = Vec::new();
+    for path in &t.paths {
+        let Some(rel) = safe_relative(path) else { continue };
+        let full = t.out.join(rel);
+        if std::fs::symlink_metadata(&full).is_err() {
+            continue;
+        }
+        let ours = if *path == MANIFEST {
+            t.previous.is_some()
+        } else {
+            t.previous.is_some_and(|m| m.lists(path))
+        };
+        if !ours {
+            foreign.push(full.display().to_string());
+        }
+    }
+    if foreign.is_empty() {
+        return Vec::new();
+    }
+    let shown: Vec<String> = foreign.iter().take(5).map(|p| format!("`{p}`")).collect();
+    let more = foreign.len().saturating_sub(5);
+    let mut message = format!(
+        "the build would overwrite {} consentgen did not write: {}",
+        if foreign.len() == 1 { "a file" } else { "files" },
+        shown.join(", ")
+    );
+    if more > 0 {
+        message.push_str(&format!(" and {more} more"));
+    }
+    vec![
+        Diagnostic::error("not-ours", message)
+            .with_hint("move them away or choose another --out; --force overwrites them"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(check_folder(dir.path()).is_ok());
+        assert!(check_folder(&dir.path().join("new/deeper")).is_ok());
+        let e = check_folder(&file).unwrap_err();
+        assert!(e.message.ends_with("is a file, not a folder"), "{}", e.message);
+        let e = check_folder(&file.join("below")).unwrap_err();
+        assert!(e.message.contains("cannot be made"), "{}", e.message);
+    }
+}
