@@ -82,6 +82,8 @@ fn main() {
     let mut out = String::new();
     array(&mut out, "JURISDICTIONS", "jurisdictions", &[".toml"]);
     array(&mut out, "TEMPLATES", "templates", &[".md", ".html", ".typ", ".toml"]);
+    array(&mut out, "TEMPLATE_TRANSLATIONS", "templates", &[".po"]);
+    array(&mut out, "RULE_TRANSLATIONS", "jurisdictions", &[".po"]);
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("bundle.rs");
     std::fs::write(dest, out).unwrap();
     println!("cargo:rerun-if-changed=examples/practice.toml");

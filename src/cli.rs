@@ -33,6 +33,36 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Fill a generated PDF's form fields by name, from a JSON file of values
     Fill(FillArgs),
+    /// Translations: update the PO files from the templates and rule files
+    #[command(subcommand)]
+    I18n(I18nCommand),
+}
+
+/// `consentgen i18n`.
+#[derive(Debug, Subcommand)]
+pub enum I18nCommand {
+    /// Write messages.pot of a templates folder (and of --jurisdictions DIR) and merge it into each <lang>.po there
+    Extract(ExtractArgs),
+}
+
+/// `consentgen i18n extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The practice file (its languages, and its own templates/ folder)
+    pub practice: Option<PathBuf>,
+    /// Input folders: the templates folder is the one written (default: the practice's templates/)
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Make a PO file for this language too (e.g. `es`)
+    #[arg(long = "lang", value_name = "LANG", value_parser = parse_lang)]
+    pub langs: Vec<crate::model::Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::model::Lang, String> {
+    crate::model::Lang::from_code(s).ok_or_else(|| {
+        let codes: Vec<&str> = crate::model::Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("`{s}` is not a language consentgen writes ({})", codes.join(", "))
+    })
 }
 
 /// Flags that select input folders.

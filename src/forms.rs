@@ -109,10 +109,13 @@ fn is_date_label(label: &str) -> bool {
     let l = label.trim().to_lowercase();
     let words: Vec<&str> =
         l.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    if words.contains(&"or") {
+    if words.contains(&"or") || words.contains(&"o") {
         return false;
     }
-    words == ["date"] || words.starts_with(&["date", "of"]) || words.last() == Some(&"date")
+    words == ["date"]
+        || words.starts_with(&["date", "of"])
+        || words.last() == Some(&"date")
+        || words.first() == Some(&"fecha")
 }
 
 /// The slug of a label: see the module documentation.
@@ -148,13 +151,35 @@ pub fn slug(text: &str) -> String {
 pub fn role_key(role: &str) -> String {
     let head = role.split(',').next().unwrap_or(role).to_lowercase();
     let has = |w: &[&str]| head.split(|c: char| !c.is_alphanumeric()).any(|word| w.contains(&word));
-    if has(&["parent", "parents", "guardian", "guardians", "representative"]) {
+    // English and Spanish words: a role's key is the same in both languages.
+    if has(&[
+        "parent",
+        "parents",
+        "guardian",
+        "guardians",
+        "representative",
+        "padre",
+        "madre",
+        "padres",
+        "tutor",
+        "tutora",
+        "tutores",
+        "representante",
+    ]) {
         "guardian".into()
-    } else if has(&["therapist", "clinician", "counselor", "counsellor"]) {
+    } else if has(&[
+        "therapist",
+        "clinician",
+        "counselor",
+        "counsellor",
+        "terapeuta",
+        "consejero",
+        "consejera",
+    ]) {
         "therapist".into()
-    } else if has(&["client"]) {
+    } else if has(&["client", "cliente", "paciente"]) {
         "client".into()
-    } else if has(&["witness"]) {
+    } else if has(&["witness", "testigo"]) {
         "witness".into()
     } else {
         slug(&head)
@@ -163,16 +188,31 @@ pub fn role_key(role: &str) -> String {
 
 /// Names the fields of one document, block by block, in reading order; both
 /// writers use one per document, so they give every field the same name.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Namer {
     /// Every name given so far, and every prefix of one (`client`).
     used: BTreeSet<String>,
+    /// The printed labels of a signer's three lines, in the document's language.
+    labels: [String; 3],
+}
+
+impl Default for Namer {
+    fn default() -> Namer {
+        Namer { used: BTreeSet::new(), labels: SIGNER_LABELS.map(str::to_string) }
+    }
 }
 
 impl Namer {
     /// A namer for a new document.
     pub fn new() -> Namer {
         Namer::default()
+    }
+
+    /// A namer whose signers' lines are labelled `labels` (signature,
+    /// printed name, date) in the document's language; field names stay
+    /// the same in every language (`client.signature`).
+    pub fn labelled(labels: [String; 3]) -> Namer {
+        Namer { used: BTreeSet::new(), labels }
     }
 
     /// `base`, or `base-2`, `base-3`, ... if a field (or a signer) already has it.
@@ -198,8 +238,8 @@ impl Namer {
                         let key = self.unique(&role_key(role));
                         let field = |i: usize, suffix: &str, kind| Field {
                             name: format!("{key}.{suffix}"),
-                            label: SIGNER_LABELS[i].to_string(),
-                            description: format!("{} ({role})", SIGNER_LABELS[i]),
+                            label: self.labels[i].clone(),
+                            description: format!("{} ({role})", self.labels[i]),
                             kind,
                         };
                         Signer {

@@ -35,6 +35,7 @@ pub mod date;
 pub mod diag;
 pub mod explain;
 pub mod forms;
+pub mod i18n;
 pub mod io;
 pub mod lint;
 pub mod load;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use consentgen::Outcome;
 use consentgen::cli::{
-    Cli, Command, ExplainFormatArg, FormatList, MessageFormatArg, PdfFormsArg, SchemaFile, States,
-    TargetArgs,
+    Cli, Command, ExplainFormatArg, FormatList, I18nCommand, MessageFormatArg, PdfFormsArg,
+    SchemaFile, States, TargetArgs,
 };
 use consentgen::commands;
 use consentgen::commands::build::BuildOptions;
@@ -161,6 +161,17 @@ fn run(cli: Cli) -> Outcome {
                 data: args.data,
                 out: args.out,
                 flatten: args.flatten,
+            },
+            &mut Reporter::default(),
+        ),
+        Command::I18n(I18nCommand::Extract(args)) => commands::i18n::run(
+            &commands::i18n::ExtractOptions {
+                inputs: InputOptions {
+                    practice: args.practice,
+                    jurisdictions: args.inputs.jurisdictions,
+                    templates: args.inputs.templates,
+                },
+                langs: args.langs,
             },
             &mut Reporter::default(),
         ),

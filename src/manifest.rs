@@ -130,9 +130,12 @@ pub struct About {
     /// Effective date printed on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<String>,
-    /// Its reading grade, to one decimal.
+    /// Its reading grade (Flesch-Kincaid), to one decimal: English documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<f64>,
+    /// Its Szigriszt-Pazos (INFLESZ) score, to one decimal: Spanish documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflesz: Option<f64>,
     /// The key it was made with (see [`crate::plan`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,

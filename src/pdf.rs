@@ -324,6 +324,7 @@ mod tests {
         let meta = serde_json::json!({
             "title": "t", "practice": "p", "lang": "en", "state": "CA", "state_name": "California",
             "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",
+            "ui": crate::i18n::ui::Ui::english(),
         });
         engine.compile(body, &meta, "test", Date::parse("2026-01-01").unwrap())
     }
@@ -356,6 +357,17 @@ mod tests {
         }
         for c in ['阮', 'ن', 'א', 'क', '😀'] {
             assert!(!can_set(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn a_mark_the_text_font_lacks_sets_in_code_too() {
+        // Found by fuzzing (typst_compile): `W` with a combining overline in a
+        // code span had no font, as raw text does not use the page's font list.
+        for md in ["`W\u{305}q`", "W\u{305}q", "```\nW\u{305}q\n```"] {
+            assert!(md.chars().all(can_set));
+            let body = crate::render::typst::write(&crate::render::markdown::events(md));
+            assert!(compile(&body).is_ok(), "{md:?}: {:?}", compile(&body).err());
         }
     }
 

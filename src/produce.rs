@@ -161,8 +161,10 @@ fn page(inputs: &Inputs, plan: &Plan, p: &Planned) -> Result<String, Diagnostic>
     page.insert("logo_src", &inputs.logo.as_ref().map(|l| l.data_url()));
     let pdf = plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
     page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
-    // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index.
-    page.insert("index_href", &format!("{}index.html", "../".repeat(p.path.matches('/').count())));
+    // Up from `CA/en/` (or `CA/en/clinicians/<id>/`) to the index of its language.
+    let index = crate::plan::index_path(inputs, d.lang);
+    page.insert("index_href", &format!("{}{index}", "../".repeat(p.path.matches('/').count())));
+    page.insert("alternates", &p.alternates);
     inputs.templates.render_html("page.html", &page)
 }
 

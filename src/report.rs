@@ -47,8 +47,14 @@ pub struct DocumentRecord {
     pub clinician: Option<String>,
     /// Its title.
     pub title: String,
-    /// Its reading grade, one decimal.
-    pub grade: f64,
+    /// Its language (`en`, `es`).
+    pub language: String,
+    /// Its reading grade (Flesch-Kincaid), one decimal: English documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<f64>,
+    /// Its Szigriszt-Pazos (INFLESZ) score, one decimal: Spanish documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inflesz: Option<f64>,
     /// Its effective date.
     pub effective: String,
 }
@@ -131,6 +137,8 @@ pub struct BuildSummary {
     pub carried: usize,
     /// Clinicians' form sets refused.
     pub refused: usize,
+    /// Texts without a current translation (their documents not built).
+    pub untranslated: usize,
     /// Lint problems (warnings in a build).
     pub lint_problems: usize,
     /// The states built, for the human line.
@@ -149,7 +157,9 @@ pub struct CheckSummary {
     /// Which kinds of problem (exit 1): `outdated` (files stale, missing,
     /// edited or extra: a build fixes them), `lint` (a document fails the
     /// reading bar or lacks a required element: a build does not fix it),
-    /// `refused` (a clinician's forms cannot be made: renew the licence).
+    /// `refused` (a clinician's forms cannot be made: renew the licence),
+    /// `untranslated` (a translated document's text has no current
+    /// translation: update the PO file; the document is not built).
     pub problems: Vec<&'static str>,
     /// Outputs a build would write.
     pub outputs: usize,
@@ -167,6 +177,8 @@ pub struct CheckSummary {
     pub lint_errors: usize,
     /// Clinicians' form sets refused.
     pub refused: usize,
+    /// Texts without a current translation (their documents not built).
+    pub untranslated: usize,
     /// Documents checked, for the human line.
     #[serde(skip)]
     pub documents: usize,
@@ -261,6 +273,17 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The human form of a record.
+/// The INFLESZ scale's words for a score (Barrio-Cantalejo et al., 2008).
+pub fn inflesz_band(score: f64) -> &'static str {
+    match score {
+        s if s < 40.0 => "muy difícil",
+        s if s < 55.0 => "algo difícil",
+        s if s < 65.0 => "normal",
+        s if s < 80.0 => "bastante fácil",
+        _ => "muy fácil",
+    }
+}
+
 fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> String {
     match record {
         Record::Diagnostic(d) if format == MessageFormat::Short => {
@@ -268,11 +291,17 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
         }
         Record::Diagnostic(d) => sources.render(d),
         Record::Document(r) => {
-            let name = match &r.clinician {
-                Some(c) => format!("{} {} ({c})", r.state, r.document),
-                None => format!("{} {}", r.state, r.document),
+            let lang = (r.language != "en").then_some(r.language.as_str());
+            let name = match (&r.clinician, lang) {
+                (Some(c), Some(l)) => format!("{} {} ({c}, {l})", r.state, r.document),
+                (Some(c), None) => format!("{} {} ({c})", r.state, r.document),
+                (None, Some(l)) => format!("{} {} ({l})", r.state, r.document),
+                (None, None) => format!("{} {}", r.state, r.document),
             };
-            format!("{name}: reading grade {:.1}\n", r.grade)
+            match (r.grade, r.inflesz) {
+                (_, Some(i)) => format!("{name}: INFLESZ {i:.1} ({})\n", inflesz_band(i)),
+                (g, None) => format!("{name}: reading grade {:.1}\n", g.unwrap_or(0.0)),
+            }
         }
         Record::Output(r) => {
             let status = to_value(&r.status);
@@ -312,6 +341,16 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                     plural(b.refused, "clinician form set", "clinician form sets")
                 ));
             }
+            if b.untranslated > 0 {
+                s.push_str(&format!(
+                    "held back the translated documents that need {}; see the errors above\n",
+                    plural(
+                        b.untranslated,
+                        "text without a translation",
+                        "texts without a translation"
+                    )
+                ));
+            }
             s
         }
         Record::Summary(Summary::Check(c)) if c.status == "current" => format!(
@@ -340,6 +379,16 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                 parts.push(format!(
                     "{} refused (see the licences above)",
                     plural(c.refused, "clinician form set", "clinician form sets")
+                ));
+            }
+            if c.untranslated > 0 {
+                parts.push(format!(
+                    "{} (update the PO file; the documents that need them are not built)",
+                    plural(
+                        c.untranslated,
+                        "text without a translation",
+                        "texts without a translation"
+                    )
                 ));
             }
             format!("check found {}\n", parts.join(", and "))

@@ -15,7 +15,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Sources};
 use crate::load::{LoadedJurisdiction, load_inputs};
 use crate::options::{Formats, InputOptions, PlanOptions, StateSelection};
-use crate::plan::{LANG, plan};
+use crate::plan::plan;
 use crate::resolve::{self, Resolved};
 
 /// One rule that differs.
@@ -147,17 +147,7 @@ pub fn affected_documents(
             Ok(p) => p,
             Err(d) => return Err((loaded.sources, d)),
         };
-        Ok(planned
-            .documents
-            .into_iter()
-            .map(|d| {
-                let path = match &d.clinician {
-                    None => format!("{}/{LANG}/{}", d.state, d.id),
-                    Some(c) => format!("{}/{LANG}/clinicians/{c}/{}", d.state, d.id),
-                };
-                (path, d.rendered.markdown)
-            })
-            .collect())
+        Ok(planned.documents.into_iter().map(|d| (d.base_path(), d.rendered.markdown)).collect())
     };
     let (before, after) = (texts(Some(inputs.old.clone()))?, texts(inputs.new.clone())?);
     Ok(after

@@ -13,14 +13,15 @@
 
 use std::path::PathBuf;
 
+use crate::Outcome;
 use crate::diag::{Diagnostic, Severity, Sources};
 use crate::manifest::{About, Manifest, Output};
+use crate::model::Lang;
 use crate::options::{InputOptions, PlanOptions, StateSelection};
 use crate::plan::{Plan, grade_1dp};
 use crate::produce::{Produced, produce};
 use crate::report::{BuildSummary, DocumentRecord, Record, Reporter, Summary};
 use crate::write::{MANIFEST, OutputFile, sha256_hex};
-use crate::{Outcome, render};
 
 /// Settings of one build, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -53,7 +54,10 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     reporter.diagnostics(sources, &edited);
     // The jail, before anything is rendered or written (see `outdir`).
     let mut paths: Vec<&str> = plan.outputs.iter().map(|p| p.path.as_str()).collect();
-    paths.extend(["index.html", MANIFEST]);
+    let index_paths: Vec<String> =
+        inputs.languages().iter().map(|l| crate::plan::index_path(&inputs, l.lang)).collect();
+    paths.extend(index_paths.iter().map(String::as_str));
+    paths.push(MANIFEST);
     let removals: Vec<&str> = previous
         .iter()
         .flat_map(|m| {
@@ -81,16 +85,16 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
         Ok(f) => f,
         Err(diags) => return reporter.fail(sources, &diags),
     };
-    let mut states = plan.index_states(&inputs);
-    states.extend(crate::plan::kept_index_states(&inputs, &kept));
-    states.sort_by(|a, b| a.code.cmp(&b.code));
-    let index = match render::index::render(&inputs.templates, &inputs.practice, &states) {
-        Ok(html) => OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
+    let indexes: Vec<OutputFile> = match crate::plan::index_pages(&inputs, &plan, &kept) {
+        Ok(pages) => pages
+            .into_iter()
+            .map(|(path, html)| OutputFile { path, bytes: html.into_bytes() })
+            .collect(),
         Err(d) => return reporter.fail(sources, &[d]),
     };
 
     let mut summary = BuildSummary::default();
-    let max = inputs.practice.readability.max_grade;
+    let bar = &inputs.practice.readability;
     for d in plan.documents.iter().filter(|d| !d.packet) {
         summary.documents += 1;
         reporter.emit(
@@ -100,11 +104,13 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
                 document: d.id.clone(),
                 clinician: d.clinician.clone(),
                 title: d.rendered.title.clone(),
-                grade: grade_1dp(d.rendered.score.grade()),
+                language: d.lang.code().into(),
+                grade: (d.lang == Lang::En).then(|| grade_1dp(d.rendered.score.grade())),
+                inflesz: (d.lang == Lang::Es).then(|| grade_1dp(d.rendered.score.inflesz())),
                 effective: d.effective.to_string(),
             }),
         );
-        for f in d.lint(max) {
+        for f in d.lint(bar) {
             summary.lint_problems += 1;
             reporter.emit(
                 sources,
@@ -115,17 +121,18 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
 
     summary.made = products.iter().filter(|p| p.produced == Produced::Made).count();
     summary.kept = products.len() - summary.made;
-    let index_about = About { format: "html".into(), ..About::default() };
     let mut entries: Vec<(&OutputFile, About)> =
         products.iter().map(|p| (&p.file, p.about.clone())).collect();
-    entries.push((&index, index_about));
+    for index in &indexes {
+        entries.push((index, About { format: "html".into(), ..About::default() }));
+    }
     let mut manifest = Manifest::new(&inputs, opts.plan.as_of, &entries);
     summary.carried = kept.len();
     let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
     manifest.keep(kept);
     let manifest = manifest.to_file();
     let mut files: Vec<OutputFile> = products.into_iter().map(|p| p.file).collect();
-    files.push(index);
+    files.extend(indexes);
     files.push(manifest);
     let stats = match crate::write::commit(&opts.out, &files) {
         Ok(stats) => stats,
@@ -156,10 +163,15 @@ pub fn run(opts: &BuildOptions, reporter: &mut Reporter) -> Outcome {
     summary.unchanged = stats.unchanged;
     summary.removed = removed.removed;
     summary.refused = plan.refusals.len();
+    summary.untranslated = plan.untranslated.len();
     summary.states = plan.states.clone();
     summary.out = opts.out.display().to_string();
     reporter.emit(sources, Record::Summary(Summary::Build(summary)));
-    if plan.refusals.is_empty() { Outcome::Ok } else { Outcome::Problems }
+    if plan.refusals.is_empty() && plan.untranslated.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Problems
+    }
 }
 
 /// Whether this build may remove `path` when it no longer makes it: with

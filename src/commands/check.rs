@@ -10,11 +10,11 @@
 
 use std::path::PathBuf;
 
+use crate::Outcome;
 use crate::manifest::Manifest;
 use crate::options::{InputOptions, PlanOptions, StateSelection};
 use crate::plan::{Format, statuses};
 use crate::report::{CheckSummary, OutputRecord, OutputStatus, Record, Reporter, Summary};
-use crate::{Outcome, render};
 
 /// Settings of `check`.
 #[derive(Clone, Debug)]
@@ -39,7 +39,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     let sources = &inputs.sources;
     let mut summary = CheckSummary::default();
     for d in &plan.documents {
-        for f in d.lint(inputs.practice.readability.max_grade) {
+        for f in d.lint(&inputs.practice.readability) {
             summary.lint_errors += 1;
             reporter.emit(sources, Record::Diagnostic(&f));
         }
@@ -47,20 +47,21 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     let previous = Manifest::read(&opts.out);
     let mut found = statuses(&inputs, &plan, &opts.out, previous.as_ref(), &opts.plan.states);
     if matches!(opts.plan.states, StateSelection::Practice) {
-        let states = plan.index_states(&inputs);
-        match render::index::render(&inputs.templates, &inputs.practice, &states) {
-            Ok(index) => {
-                let disk = crate::write::read_output(&opts.out, "index.html");
-                if disk.as_deref() != Some(index.as_bytes()) {
-                    found.push(OutputRecord {
-                        path: "index.html".into(),
-                        status: if disk.is_none() {
-                            OutputStatus::Missing
-                        } else {
-                            OutputStatus::Stale
-                        },
-                        reasons: vec!["the list of documents changed".into()],
-                    });
+        match crate::plan::index_pages(&inputs, &plan, &[]) {
+            Ok(pages) => {
+                for (path, index) in pages {
+                    let disk = crate::write::read_output(&opts.out, &path);
+                    if disk.as_deref() != Some(index.as_bytes()) {
+                        found.push(OutputRecord {
+                            path,
+                            status: if disk.is_none() {
+                                OutputStatus::Missing
+                            } else {
+                                OutputStatus::Stale
+                            },
+                            reasons: vec!["the list of documents changed".into()],
+                        });
+                    }
                 }
             }
             Err(d) => return reporter.fail(sources, &[d]),
@@ -78,11 +79,15 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
     summary.outputs = plan.outputs.len();
     summary.current = summary.outputs.saturating_sub(found.len() - summary.extra);
     summary.refused = plan.refusals.len();
-    let problems = found.len() + summary.lint_errors + summary.refused;
+    summary.untranslated = plan.untranslated.len();
+    let problems = found.len() + summary.lint_errors + summary.refused + summary.untranslated;
     summary.status = if problems == 0 { "current" } else { "problems" };
-    for (kind, count) in
-        [("outdated", found.len()), ("lint", summary.lint_errors), ("refused", summary.refused)]
-    {
+    for (kind, count) in [
+        ("outdated", found.len()),
+        ("lint", summary.lint_errors),
+        ("refused", summary.refused),
+        ("untranslated", summary.untranslated),
+    ] {
         if count > 0 {
             summary.problems.push(kind);
         }

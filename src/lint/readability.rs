@@ -16,12 +16,20 @@
 //!   vowel-group heuristic for words it lacks; a hyphenated word counts the
 //!   syllables of its parts, and a number one syllable per digit.
 //!
+//! Spanish documents are scored with the Szigriszt-Pazos index (INFLESZ
+//! scale), the Spanish adaptation of Flesch's reading ease used for health
+//! texts: 206.835 − 62.3 × (syllables ÷ words) − (words ÷ sentences);
+//! 65 and above is "bastante fácil" (fairly easy). Spanish syllables are
+//! counted by rule ([`syllables_es`]): Spanish spelling shows them.
+//!
 //! Only `+ − × ÷` are used, so scores are identical on every machine.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use crate::model::Lang;
 
 static SYLLABLE_TABLE: &str = include_str!("../../data/syllables.txt");
 
@@ -60,6 +68,16 @@ impl Counts {
         Some(0.39 * (w / s) + 11.8 * (y / w) - 15.59)
     }
 
+    /// The Szigriszt-Pazos index (INFLESZ scale), or `None` for text without words.
+    pub fn inflesz(self) -> Option<f64> {
+        if self.words == 0 || self.sentences == 0 {
+            return None;
+        }
+        let (w, s, y) =
+            (f64::from(self.words), f64::from(self.sentences), f64::from(self.syllables));
+        Some(206.835 - 62.3 * (y / w) - w / s)
+    }
+
     fn add(&mut self, other: Counts) {
         self.words += other.words;
         self.sentences += other.sentences;
@@ -79,6 +97,8 @@ pub struct Section {
 /// The score of a document and its sections.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Score {
+    /// The language it was counted in.
+    pub lang: Lang,
     /// The whole document.
     pub counts: Counts,
     /// Each section, in order.
@@ -91,19 +111,29 @@ impl Score {
         self.counts.grade().unwrap_or(0.0)
     }
 
-    /// Sections ordered hardest first (ties keep document order).
+    /// The document's INFLESZ score (0 for a document without words).
+    pub fn inflesz(&self) -> f64 {
+        self.counts.inflesz().unwrap_or(0.0)
+    }
+
+    /// Sections ordered hardest first (ties keep document order): highest
+    /// grade in English, lowest INFLESZ score in Spanish.
     pub fn hardest(&self) -> Vec<&Section> {
         let mut v: Vec<&Section> = self.sections.iter().filter(|s| s.counts.words > 0).collect();
+        let hardness = |c: Counts| match self.lang {
+            Lang::En => c.grade().unwrap_or(0.0),
+            Lang::Es => -c.inflesz().unwrap_or(0.0),
+        };
         v.sort_by(|a, b| {
-            let (x, y) = (a.counts.grade().unwrap_or(0.0), b.counts.grade().unwrap_or(0.0));
+            let (x, y) = (hardness(a.counts), hardness(b.counts));
             y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
         });
         v
     }
 }
 
-/// Scores a document from its Markdown events.
-pub fn score(events: &[Event<'_>]) -> Score {
+/// Scores a document in `lang` from its Markdown events.
+pub fn score(events: &[Event<'_>], lang: Lang) -> Score {
     let mut sections = vec![Section { title: String::new(), counts: Counts::default() }];
     let mut block = String::new();
     let mut heading: Option<String> = None;
@@ -116,7 +146,7 @@ pub fn score(events: &[Event<'_>]) -> Score {
             }
             _ if skip_depth > 0 => {}
             Event::Start(Tag::Heading { .. }) => {
-                flush(&mut block, &mut sections);
+                flush(&mut block, &mut sections, lang);
                 heading = Some(String::new());
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -134,24 +164,24 @@ pub fn score(events: &[Event<'_>]) -> Score {
             Event::SoftBreak | Event::HardBreak => block.push(' '),
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell)
             | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                flush(&mut block, &mut sections)
+                flush(&mut block, &mut sections, lang)
             }
             _ => {}
         }
     }
-    flush(&mut block, &mut sections);
+    flush(&mut block, &mut sections, lang);
     let mut counts = Counts::default();
     for s in &sections {
         counts.add(s.counts);
     }
     sections.retain(|s| s.counts.words > 0 || !s.title.is_empty());
-    Score { counts, sections }
+    Score { lang, counts, sections }
 }
 
-fn flush(block: &mut String, sections: &mut [Section]) {
+fn flush(block: &mut String, sections: &mut [Section], lang: Lang) {
     let text = std::mem::take(block);
     if let Some(last) = sections.last_mut() {
-        last.counts.add(count_block(&text));
+        last.counts.add(count_block_in(&text, lang));
     }
 }
 
@@ -161,9 +191,20 @@ const ABBREVIATIONS: [&str; 22] = [
     "sr", "inc", "co", "ave", "apt", "cal", "tex", "n.y",
 ];
 
-/// Counts one block of text (a paragraph, list item or table cell): its end
-/// ends a sentence.
+/// Spanish abbreviations whose period does not end a sentence.
+const ABBREVIATIONS_ES: [&str; 16] = [
+    "dr", "dra", "sr", "sra", "srta", "núm", "no", "etc", "ej", "p. ej", "ee", "uu", "ud", "uds",
+    "art", "pág",
+];
+
+/// Counts one block of English text (a paragraph, list item or table
+/// cell): its end ends a sentence.
 pub fn count_block(text: &str) -> Counts {
+    count_block_in(text, Lang::En)
+}
+
+/// Counts one block of text in `lang`: its end ends a sentence.
+pub fn count_block_in(text: &str, lang: Lang) -> Counts {
     // A form line ("Date: ________") is a blank to fill in, not prose.
     if text.contains("___") {
         return Counts::default();
@@ -176,13 +217,20 @@ pub fn count_block(text: &str) -> Counts {
             continue;
         }
         c.words += 1;
-        c.syllables += syllables(core);
+        c.syllables += match lang {
+            Lang::En => syllables(core),
+            Lang::Es => syllables_es(core),
+        };
         in_sentence = true;
         let end = token.trim_end_matches(['"', '\'', ')', ']', '”', '’']);
         if end.ends_with(['.', '!', '?']) {
             let stem = end.trim_end_matches(['.', '!', '?']).to_lowercase();
             let initial = stem.chars().count() == 1 && end.ends_with('.');
-            if !ABBREVIATIONS.contains(&stem.as_str()) && !initial {
+            let abbreviation = match lang {
+                Lang::En => ABBREVIATIONS.contains(&stem.as_str()),
+                Lang::Es => ABBREVIATIONS_ES.contains(&stem.as_str()),
+            };
+            if !abbreviation && !initial {
                 c.sentences += 1;
                 in_sentence = false;
             }
@@ -228,6 +276,70 @@ pub fn syllables(word: &str) -> u32 {
     heuristic(&w)
 }
 
+/// Syllables in a Spanish word, by rule: one per vowel nucleus. Two strong
+/// vowels (a, e, o, or an accented í, ú) side by side are two syllables (a
+/// hiatus: "le-er", "dí-a"); any other pair or triple of vowels is one (a
+/// diphthong or triphthong: "cui-da-do", "buey"). The u of "que", "qui",
+/// "gue", "gui" is silent; "y" is a vowel alone or at the end of a word
+/// ("hay", "muy"). A number counts its digits as Spanish says them.
+pub fn syllables_es(word: &str) -> u32 {
+    let parts: Vec<&str> = word.split(['-', '/', '–', '—']).filter(|p| !p.is_empty()).collect();
+    if parts.len() > 1 {
+        return parts.iter().map(|p| syllables_es(p)).sum();
+    }
+    let w: Vec<char> =
+        word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().chars().collect();
+    if w.is_empty() {
+        return 0;
+    }
+    if w.iter().all(|c| c.is_ascii_digit() || *c == ',' || *c == '.') {
+        // cero, uno, dos, tres, cuatro, cinco, seis, siete, ocho, nueve
+        const DIGITS: [u32; 10] = [2, 2, 1, 1, 2, 2, 1, 2, 2, 2];
+        let n: u32 = w.iter().filter_map(|c| c.to_digit(10)).map(|d| DIGITS[d as usize]).sum();
+        return n.max(1);
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum V {
+        Strong,
+        Weak,
+        None,
+    }
+    let class = |i: usize| -> V {
+        let c = w[i];
+        match c {
+            'a' | 'e' | 'o' | 'á' | 'é' | 'ó' | 'í' | 'ú' | 'à' | 'è' | 'ò' => V::Strong,
+            'i' | 'ü' | 'ï' => V::Weak,
+            'u' => {
+                // Silent in que, qui, gue, gui.
+                let after_qg = i > 0 && matches!(w[i - 1], 'q' | 'g');
+                let before_ei = w.get(i + 1).is_some_and(|n| matches!(n, 'e' | 'i' | 'é' | 'í'));
+                if after_qg && before_ei { V::None } else { V::Weak }
+            }
+            'y' => {
+                let alone = w.len() == 1;
+                let last_after_vowel = i + 1 == w.len()
+                    && i > 0
+                    && matches!(w[i - 1], 'a' | 'e' | 'o' | 'u' | 'i' | 'á' | 'é' | 'ó');
+                if alone || last_after_vowel { V::Weak } else { V::None }
+            }
+            _ => V::None,
+        }
+    };
+    let mut count = 0u32;
+    let mut prev = V::None;
+    for i in 0..w.len() {
+        let v = class(i);
+        match (prev, v) {
+            (_, V::None) => {}
+            (V::None, _) => count += 1,
+            (V::Strong, V::Strong) => count += 1,
+            _ => {}
+        }
+        prev = v;
+    }
+    count.max(1)
+}
+
 /// Vowel groups, less a silent final -e and a silent -ed; at least one.
 pub fn heuristic(word: &str) -> u32 {
     let letters: Vec<char> = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
@@ -269,7 +381,7 @@ mod tests {
     use crate::render::markdown;
 
     fn grade(md: &str) -> (Counts, f64) {
-        let s = score(&markdown::events(md));
+        let s = score(&markdown::events(md), Lang::En);
         (s.counts, s.grade())
     }
 
@@ -331,10 +443,42 @@ mod tests {
     }
 
     #[test]
+    fn spanish_syllables_by_rule() {
+        for (w, n) in [
+            ("terapia", 3),
+            ("cuidado", 3),
+            ("leer", 2),
+            ("día", 2),
+            ("que", 1),
+            ("guerra", 2),
+            ("pingüino", 3),
+            ("hay", 1),
+            ("y", 1),
+            ("buey", 1),
+            ("ahora", 3),
+            ("información", 4),
+            ("psicología", 5),
+            ("988", 6),
+            ("confidencialidad", 6),
+            ("ciudad", 2),
+            ("reí", 2),
+        ] {
+            assert_eq!(syllables_es(w), n, "{w}");
+        }
+        let c = count_block_in("Usted puede dejar la terapia. Le ayudamos.", Lang::Es);
+        assert_eq!((c.words, c.sentences), (7, 2));
+        let inflesz = c.inflesz().unwrap();
+        assert!(inflesz > 65.0, "{inflesz}");
+    }
+
+    #[test]
     fn sections_split_at_headings() {
-        let s = score(&markdown::events(
-            "# T\n\nOne two.\n\n## Why?\n\nThree four five.\n\n### Sub\n\nSix.\n",
-        ));
+        let s = score(
+            &markdown::events(
+                "# T\n\nOne two.\n\n## Why?\n\nThree four five.\n\n### Sub\n\nSix.\n",
+            ),
+            Lang::En,
+        );
         let titles: Vec<&str> = s.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["T", "Why?"]);
         assert_eq!(s.sections[1].counts.words, 4);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::Services;
+use crate::model::{Lang, Services};
 
 /// One required element.
 #[derive(Clone, Debug, Deserialize)]
@@ -25,6 +25,9 @@ pub struct Element {
     /// Passes when the text contains any of these (case-insensitive).
     #[serde(default)]
     pub any: Vec<String>,
+    /// The same, for a Spanish document: phrases of its Spanish text.
+    #[serde(default)]
+    pub es: Vec<String>,
     /// Passes when the text contains the citation of this topic's rule.
     #[serde(default)]
     pub rule: Option<String>,
@@ -70,6 +73,7 @@ pub fn missing(
     text: &str,
     topics: &BTreeMap<&'static str, Value>,
     services: &Services,
+    lang: Lang,
 ) -> Vec<Missing> {
     let haystack = normalize(text);
     let mut out = Vec::new();
@@ -98,7 +102,22 @@ pub fn missing(
                 .collect();
             citations.iter().all(|c| haystack.contains(&normalize(c)))
         } else {
-            e.any.iter().any(|p| haystack.contains(&normalize(p)))
+            let phrases = match lang {
+                Lang::En => &e.any,
+                Lang::Es => &e.es,
+            };
+            if phrases.is_empty() && !e.any.is_empty() {
+                out.push(Missing {
+                    id: e.id.clone(),
+                    what: format!(
+                        "{} (requirements.toml gives no `{}` phrases for it)",
+                        e.what,
+                        lang.code()
+                    ),
+                });
+                continue;
+            }
+            phrases.iter().any(|p| haystack.contains(&normalize(p)))
         };
         if !present {
             out.push(Missing { id: e.id.clone(), what: e.what.clone() });
@@ -140,10 +159,15 @@ mod tests {
         let mut services = Services::default();
         let els = &list["consent"];
         let none = BTreeMap::new();
-        assert!(missing(els, "Call or text 988.", &none, &services).is_empty());
-        assert_eq!(missing(els, "Call 911.", &none, &services)[0].id, "crisis");
+        assert!(missing(els, "Call or text 988.", &none, &services, Lang::En).is_empty());
+        assert_eq!(missing(els, "Call 911.", &none, &services, Lang::En)[0].id, "crisis");
         services.telehealth = true;
-        assert_eq!(missing(els, "Call 988.", &none, &services)[0].id, "telehealth-location");
-        assert!(missing(els, "Call 988. We ask where  you are.", &none, &services).is_empty());
+        assert_eq!(
+            missing(els, "Call 988.", &none, &services, Lang::En)[0].id,
+            "telehealth-location"
+        );
+        assert!(
+            missing(els, "Call 988. We ask where  you are.", &none, &services, Lang::En).is_empty()
+        );
     }
 }

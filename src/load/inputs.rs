@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::bundle;
 use crate::date::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
+use crate::i18n::{Language, Misses, Translator};
 use crate::io::{ReadError, read_bounded};
+use crate::model::Lang;
 use crate::model::{Jurisdiction, Practice};
 use crate::options::InputOptions;
 use crate::render::templates::Templates;
@@ -35,6 +37,11 @@ pub struct Inputs {
     pub templates: Templates,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
+    /// The catalogs of the practice's languages besides English.
+    pub translations: super::translations::Translations,
+    /// Text translated documents need but have no translation for (see
+    /// [`crate::i18n`]).
+    pub misses: Misses,
     /// The practice's logo, when it has one.
     pub logo: Option<Logo>,
 }
@@ -48,6 +55,44 @@ pub struct Logo {
     pub bytes: Vec<u8>,
     /// Its SHA-256, part of every output's key.
     pub sha256: String,
+}
+
+impl Inputs {
+    /// The practice's languages, as the context builders use them.
+    pub fn languages(&self) -> Vec<Language<'_>> {
+        self.practice
+            .languages
+            .iter()
+            .map(|l| *l.get_ref())
+            .map(|lang| {
+                let (Some(templates), Some(rules)) =
+                    (self.translations.templates.get(&lang), self.translations.rules.get(&lang))
+                else {
+                    return Language::english();
+                };
+                fn po(m: &std::collections::BTreeMap<Lang, String>, lang: Lang) -> &str {
+                    m.get(&lang).map_or("", String::as_str)
+                }
+                Language {
+                    lang,
+                    ui: crate::i18n::ui::Ui::new(
+                        lang,
+                        templates,
+                        &self.misses,
+                        po(&self.translations.templates_po, lang),
+                    ),
+                    translator: Some(Translator {
+                        lang,
+                        templates,
+                        rules,
+                        misses: &self.misses,
+                        rules_po: po(&self.translations.rules_po, lang),
+                    }),
+                    practice: self.practice.translations.get(&lang),
+                }
+            })
+            .collect()
+    }
 }
 
 impl Logo {
@@ -269,16 +314,39 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
         },
         None => None,
     };
-    match practice {
-        Some(practice) if diags.is_empty() => Ok(Inputs {
-            sources,
-            practice,
-            practice_file,
-            jurisdictions,
-            templates,
-            warnings,
-            logo,
-        }),
-        _ => Err((sources, diags)),
+    let Some(practice) = practice else { return Err((sources, diags)) };
+    // Translations: the PO files of the practice's other languages.
+    let langs: Vec<Lang> = practice.languages.iter().map(|l| *l.get_ref()).collect();
+    let mut templates = templates;
+    let misses = Misses::default();
+    let translations = match super::translations::load(
+        &mut sources,
+        &langs,
+        &template_dirs,
+        opts.jurisdictions.as_deref(),
+    ) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return Err((sources, diags));
+        }
+    };
+    for (lang, catalog) in &translations.templates {
+        let po = translations.templates_po.get(lang).map_or("", String::as_str);
+        diags.extend(templates.add_language(*lang, catalog, &misses, po, &sources));
     }
+    if !diags.is_empty() {
+        return Err((sources, diags));
+    }
+    Ok(Inputs {
+        sources,
+        practice,
+        practice_file,
+        jurisdictions,
+        templates,
+        warnings,
+        logo,
+        translations,
+        misses,
+    })
 }

@@ -14,6 +14,7 @@ mod inputs;
 mod jurisdiction;
 mod practice;
 mod templates;
+pub mod translations;
 
 pub use crate::io::{ReadError, read_bounded};
 pub use inputs::{Inputs, LoadedJurisdiction, Logo, load_inputs, load_jurisdictions, read_input};

@@ -42,6 +42,16 @@ pub fn practice(
     check_clinicians(&mut diags, file, &p, known_states);
     check_offices(&mut diags, file, &p);
     check_placeholders(&mut diags, sources, file);
+    check_languages(&mut diags, file, &p);
+    if !(0.0..=100.0).contains(&p.readability.min_inflesz) {
+        diags.push(
+            Diagnostic::error(
+                "invalid-value",
+                "`readability.min_inflesz` must be between 0 and 100",
+            )
+            .with_hint("the default is 65 (\"bastante fácil\" on the INFLESZ scale)"),
+        );
+    }
     if !(1.0..=20.0).contains(&p.readability.max_grade) {
         diags.push(
             Diagnostic::error("invalid-value", "`readability.max_grade` must be between 1 and 20")
@@ -226,5 +236,67 @@ fn check_list(
             );
         }
         seen.push(value);
+    }
+}
+
+/// The practice's languages: each once; its `[translations]` only for
+/// languages it builds besides English, naming clinicians and offices it has.
+fn check_languages(diags: &mut Vec<Diagnostic>, file: FileId, p: &Practice) {
+    let mut seen = Vec::new();
+    for l in &p.languages {
+        if seen.contains(l.get_ref()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate",
+                    format!("`{}` is listed twice in `languages`", l.get_ref().code()),
+                )
+                .at(file, l.span())
+                .with_label("again here")
+                .with_hint("list each language once"),
+            );
+        }
+        seen.push(*l.get_ref());
+    }
+    if p.languages.is_empty() {
+        diags.push(
+            Diagnostic::error("invalid-value", "`languages` is empty")
+                .with_hint("list at least one language, e.g. `languages = [\"en\", \"es\"]`"),
+        );
+    }
+    for (lang, text) in &p.translations {
+        let code = lang.code();
+        if *lang == crate::model::Lang::En || !seen.contains(lang) {
+            diags.push(
+                Diagnostic::error("unused-translation", format!("`[translations.{code}]` is for a language the practice does not build"))
+                    .with_hint(format!("add \"{code}\" to `languages`, or remove `[translations.{code}]` (English is the practice's own text)")),
+            );
+        }
+        for id in text.clinicians.keys() {
+            if !p.clinicians.iter().any(|c| c.id.get_ref() == id) {
+                diags.push(
+                    Diagnostic::error("unknown-clinician", format!("`[translations.{code}.clinicians.{id}]` names no clinician of the practice"))
+                        .with_hint("use a clinician's `id`"),
+                );
+            }
+        }
+        for (id, c) in &text.clinicians {
+            let Some(en) = p.clinicians.iter().find(|c| c.id.get_ref() == id) else { continue };
+            if let Some(items) = &c.education
+                && items.len() != en.education.len()
+            {
+                diags.push(
+                    Diagnostic::error("translation-length", format!("`[translations.{code}.clinicians.{id}] education` has {} items; `education` has {}", items.len(), en.education.len()))
+                        .with_hint("translate each item of `education`, in the same order"),
+                );
+            }
+        }
+        for name in text.locations.keys() {
+            if !p.locations.iter().any(|l| &l.name == name) {
+                diags.push(
+                    Diagnostic::error("unknown-location", format!("`[translations.{code}.locations]` names \"{name}\", which is no office of the practice"))
+                        .with_hint("use an office's `name` as written in `[[locations]]`"),
+                );
+            }
+        }
     }
 }

@@ -6,8 +6,10 @@
 //! value (see `jurisdictions/README.md`). A [`Practice`] describes the practice
 //! that the documents are for.
 
+mod lang;
 mod practice;
 mod rules;
 
+pub use lang::Lang;
 pub use practice::*;
 pub use rules::*;

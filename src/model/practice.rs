@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::date::Date;
 
-use super::{Jurisdiction, Profession};
+use super::{Jurisdiction, Lang, Profession};
 
 /// The document ids every practice can choose, in packet order.
 pub const DOCUMENTS: [&str; 11] = [
@@ -87,6 +87,89 @@ pub struct Practice {
     /// The logo's text alternative ("Harbor Counseling logo: a lighthouse").
     #[serde(default)]
     pub logo_alt: Option<String>,
+    /// The languages documents are built in (`en`, `es`), each in
+    /// `<STATE>/<lang>/`; default English only.
+    #[serde(default = "default_languages")]
+    #[schemars(with = "Vec<Lang>")]
+    pub languages: Vec<Spanned<Lang>>,
+    /// The practice's own words in each language besides English
+    /// (`[translations.es]`): every fee, clause and clinician's text the
+    /// documents print, in that language.
+    #[serde(default)]
+    pub translations: BTreeMap<Lang, PracticeText>,
+}
+
+fn default_languages() -> Vec<Spanned<Lang>> {
+    vec![Spanned::new(0..0, Lang::En)]
+}
+
+/// The practice's own words in one language: the same keys as the practice
+/// file, for the text the documents print. Names (of the practice, its
+/// offices and clinicians) stay as they are unless given here.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeText {
+    /// `fees.session`, `fees.late_cancellation`, `fees.sliding_scale`.
+    #[serde(default)]
+    pub fees: FeesText,
+    /// `contact.response_time`.
+    #[serde(default)]
+    pub contact: ContactText,
+    /// `clauses.*`.
+    #[serde(default)]
+    pub clauses: Clauses,
+    /// `privacy.contact` (a name and title).
+    #[serde(default)]
+    pub privacy: PrivacyText,
+    /// `logo_alt`.
+    #[serde(default)]
+    pub logo_alt: Option<String>,
+    /// Office names, by their English name.
+    #[serde(default)]
+    pub locations: BTreeMap<String, String>,
+    /// Each clinician's own words, by id.
+    #[serde(default)]
+    pub clinicians: BTreeMap<String, ClinicianText>,
+}
+
+/// Fee phrases in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeesText {
+    /// `fees.session`.
+    pub session: Option<String>,
+    /// `fees.late_cancellation`.
+    pub late_cancellation: Option<String>,
+    /// `fees.sliding_scale`.
+    pub sliding_scale: Option<String>,
+}
+
+/// Contact phrases in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactText {
+    /// `contact.response_time`.
+    pub response_time: Option<String>,
+}
+
+/// The privacy contact in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyText {
+    /// `privacy.contact`.
+    pub contact: Option<String>,
+}
+
+/// A clinician's own words in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicianText {
+    /// `approach`.
+    pub approach: Option<String>,
+    /// `education`, item by item.
+    pub education: Option<Vec<String>>,
+    /// `credentials`, when they read differently.
+    pub credentials: Option<String>,
 }
 
 /// Which documents go into the packets a practice hands out: one for an
@@ -340,13 +423,16 @@ impl Default for Privacy {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Readability {
-    /// Highest Flesch-Kincaid grade a document may have.
+    /// Highest Flesch-Kincaid grade an English document may have.
     pub max_grade: f64,
+    /// Lowest Szigriszt-Pazos (INFLESZ) score a Spanish document may have:
+    /// 65 is "bastante fácil" (fairly easy).
+    pub min_inflesz: f64,
 }
 
 impl Default for Readability {
     fn default() -> Readability {
-        Readability { max_grade: 8.0 }
+        Readability { max_grade: 8.0, min_inflesz: 65.0 }
     }
 }
 

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Document, LANG};
+use super::Document;
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::i18n::Language;
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::manifest::RuleUse;
 use crate::model::{Clinician, Profession, topic};
@@ -32,20 +33,33 @@ pub struct StateScope<'a> {
     pub resolved: Vec<Resolved>,
     /// The practice as templates see it here.
     pub practice: PracticeContext,
+    /// The language documents are written in.
+    pub lang: &'a Language<'a>,
+    /// The state's name in that language.
+    pub name: String,
 }
 
 impl<'a> StateScope<'a> {
     /// The scope of `state` on `as_of`.
-    pub fn new(inputs: &'a Inputs, state: &'a str, as_of: Date) -> StateScope<'a> {
+    pub fn new(
+        inputs: &'a Inputs,
+        state: &'a str,
+        as_of: Date,
+        lang: &'a Language<'a>,
+    ) -> StateScope<'a> {
         let jurisdiction = &inputs.jurisdictions[state];
         let resolved = crate::resolve::resolve(&jurisdiction.rules, as_of);
-        let practice = PracticeContext::new(&inputs.practice, state);
-        StateScope { state, jurisdiction, resolved, practice }
+        let practice = PracticeContext::new(&inputs.practice, state, lang);
+        let name = lang.state_name(&jurisdiction.rules.name, state);
+        StateScope { state, jurisdiction, resolved, practice, lang, name }
     }
 
     /// What templates see of every topic, for these professions.
     pub fn topics(&self, relevant: &[Profession]) -> BTreeMap<&'static str, Value> {
-        self.resolved.iter().map(|r| (r.topic, topic_view(r, relevant))).collect()
+        self.resolved
+            .iter()
+            .map(|r| (r.topic, topic_view(r, relevant, self.lang, self.state)))
+            .collect()
     }
 
     /// A clinician as templates see them here on `date`, with their board.
@@ -55,7 +69,7 @@ impl<'a> StateScope<'a> {
             .as_array()
             .and_then(|bs| bs.iter().find(|b| board_professions(b).contains(&c.profession)))
             .cloned();
-        ClinicianContext::new(&inputs.practice, c, self.state, date, board)
+        ClinicianContext::new(&inputs.practice, c, self.state, date, board, self.lang)
     }
 
     /// The date a document states as its effective date: the practice's
@@ -117,7 +131,8 @@ pub fn render_document(
     let team_ctx: Vec<ClinicianContext> =
         team.iter().map(|c| scope.clinician(inputs, c, effective)).collect();
     let named = clinician.map(|c| scope.clinician(inputs, c, effective));
-    let rules_name = &scope.jurisdiction.rules.name;
+    let rules_name = &scope.name;
+    let lang = scope.lang;
     let ctx = DocContext {
         practice: &scope.practice,
         jurisdiction: JurisdictionContext {
@@ -127,7 +142,7 @@ pub fn render_document(
         },
         doc: DocInfo {
             id: doc.to_string(),
-            effective: effective.long(),
+            effective: lang.date(effective),
             version: inputs.practice.forms_version.clone(),
         },
         care_team: &team_ctx,
@@ -136,7 +151,8 @@ pub fn render_document(
     };
     let context = tera::Context::from_serialize(&ctx)
         .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))?;
-    let rendered = render::from_markdown(inputs.templates.render_markdown(doc, &context)?);
+    let markdown = inputs.templates.render_markdown(doc, &context, lang.lang)?;
+    let rendered = render::from_markdown(markdown, lang);
     let rules = scope
         .resolved
         .iter()
@@ -163,32 +179,40 @@ pub fn render_document(
         .requirements
         .get(doc)
         .map(|els| {
-            crate::lint::required::missing(els, &rendered.text, &topics, &scope.practice.services)
+            crate::lint::required::missing(
+                els,
+                &rendered.text,
+                &topics,
+                &scope.practice.services,
+                lang.lang,
+            )
         })
         .unwrap_or_default();
     let meta = PageMeta {
         title: rendered.title.clone(),
         practice: inputs.practice.name.get_ref().clone(),
-        lang: LANG,
+        lang: lang.lang.code(),
         state: scope.state.to_string(),
         state_name: rules_name.clone(),
         document: doc.to_string(),
         clinician: Some(clinician.map(|c| c.name.clone())),
         version: inputs.practice.forms_version.clone(),
-        effective: effective.long(),
+        effective: lang.date(effective),
         effective_date: effective.to_string(),
-        keywords: format!("informed consent, {rules_name}, {doc}"),
+        keywords: lang.ui.fill("keywords_document", &[("state", rules_name), ("document", doc)]),
         packet: None,
-        text_size: text_size(doc, &topics),
+        text_size: text_size(doc, &scope.resolved),
         logo: inputs.logo.as_ref().map(|l| LogoMeta {
             file: l.name.to_string(),
-            alt: inputs.practice.logo_alt.clone().unwrap_or_default(),
+            alt: scope.practice.logo_alt.clone().unwrap_or_default(),
             sha256: l.sha256.clone(),
         }),
         forms: None,
         hash: None,
+        ui: lang.ui.clone(),
     };
     Ok(Document {
+        lang: lang.lang,
         state: scope.state.to_string(),
         id: doc.to_string(),
         clinician: clinician.map(|c| c.id.get_ref().clone()),
@@ -201,17 +225,19 @@ pub fn render_document(
     })
 }
 
-/// The smallest type size a state allows a release form, from its known
-/// `authorization` rules, for the documents those rules govern.
-fn text_size(doc: &str, topics: &BTreeMap<&'static str, Value>) -> Option<u32> {
+/// The smallest type size a state allows a release form, from its
+/// `authorization` rules in force, for the documents those rules govern.
+/// Unconfirmed rules count too: larger type states nothing, and a form set
+/// too small may be invalid.
+fn text_size(doc: &str, resolved: &[crate::resolve::Resolved]) -> Option<u32> {
     if !matches!(doc, "authorization" | "notes-authorization") {
         return None;
     }
-    topics[topic::authorization]["rules"]
-        .as_array()?
+    resolved
         .iter()
-        .filter(|r| r["known"] == true)
-        .filter_map(|r| r["min_type_pt"].as_u64())
+        .filter(|r| r.topic == topic::authorization)
+        .flat_map(|r| &r.in_force)
+        .filter_map(|v| v.version["min_type_pt"].as_u64())
         .max()
         .map(|n| n as u32)
 }
@@ -222,6 +248,7 @@ pub fn packet_document(
     id: &'static str,
     audience: &str,
     members: &[&Document],
+    lang: &Language<'_>,
 ) -> Option<Document> {
     let parts: Vec<Member<'_>> = members
         .iter()
@@ -233,6 +260,7 @@ pub fn packet_document(
         id,
         audience,
         &parts,
+        lang,
     )?;
     let mut rules: Vec<RuleUse> = Vec::new();
     for r in members.iter().flat_map(|d| &d.rules) {
@@ -241,6 +269,7 @@ pub fn packet_document(
         }
     }
     Some(Document {
+        lang: lang.lang,
         state: members[0].state.clone(),
         id: id.into(),
         clinician: None,

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::i18n::{Lang, Language};
 use crate::lint::required::Missing;
 use crate::load::Inputs;
 use crate::manifest::{About, RuleUse, tool_version};
@@ -33,12 +34,11 @@ use crate::render::index::{IndexEntry, IndexPacket, IndexState};
 use crate::validate;
 use crate::write::sha256_hex;
 
-/// The language folder of every output (only English for now).
-pub const LANG: &str = "en";
-
 /// One rendered document of one state (or a state's packet).
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// The language it is written in.
+    pub lang: Lang,
     /// USPS code.
     pub state: String,
     /// Document id.
@@ -62,18 +62,32 @@ pub struct Document {
 impl Document {
     /// What the plain-language bar and the required elements say of it
     /// (nothing for a packet, whose documents are linted one by one).
-    pub fn lint(&self, max_grade: f64) -> Vec<Diagnostic> {
+    pub fn lint(&self, bar: &crate::model::Readability) -> Vec<Diagnostic> {
         if self.packet {
             return Vec::new();
         }
-        crate::lint::lint(&self.name(), &self.rendered.score, &self.missing, max_grade)
+        crate::lint::lint(&self.name(), &self.rendered.score, &self.missing, bar)
     }
 
-    /// How messages name it: `CA consent`, `CA consent (jkim)`.
-    pub fn name(&self) -> String {
+    /// Its outputs' path without extension: `CA/en/consent`,
+    /// `CA/es/clinicians/jkim/consent`.
+    pub fn base_path(&self) -> String {
+        let lang = self.lang.code();
         match &self.clinician {
-            Some(c) => format!("{} {} ({c})", self.state, self.id),
-            None => format!("{} {}", self.state, self.id),
+            None => format!("{}/{lang}/{}", self.state, self.id),
+            Some(c) => format!("{}/{lang}/clinicians/{c}/{}", self.state, self.id),
+        }
+    }
+
+    /// How messages name it: `CA consent`, `CA consent (jkim)`, and for a
+    /// translation `CA consent (es)`, `CA consent (jkim, es)`.
+    pub fn name(&self) -> String {
+        let lang = (self.lang != Lang::En).then(|| self.lang.code());
+        match (&self.clinician, lang) {
+            (Some(c), Some(l)) => format!("{} {} ({c}, {l})", self.state, self.id),
+            (Some(c), None) => format!("{} {} ({c})", self.state, self.id),
+            (None, Some(l)) => format!("{} {} ({l})", self.state, self.id),
+            (None, None) => format!("{} {}", self.state, self.id),
         }
     }
 }
@@ -110,6 +124,19 @@ pub struct Planned {
     pub key: String,
     /// Templates its bytes depend on, with their SHA-256.
     pub templates: BTreeMap<String, String>,
+    /// For a web page: the same document's pages in the other languages.
+    pub alternates: Vec<Alternate>,
+}
+
+/// A document's page in another language, for the language switch.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Alternate {
+    /// Its language code (`es`).
+    pub lang: &'static str,
+    /// The language's name in itself (`Español`).
+    pub name: &'static str,
+    /// Its path relative to this page.
+    pub href: String,
 }
 
 /// Everything a build would write, before the expensive part.
@@ -125,6 +152,10 @@ pub struct Plan {
     pub refusals: Vec<Diagnostic>,
     /// Warnings about the rules used, state by state.
     pub warnings: Vec<Diagnostic>,
+    /// Text a translated document needs that has no current translation:
+    /// errors that make `build` and `check` exit 1; the documents that need
+    /// it are not built.
+    pub untranslated: Vec<Diagnostic>,
 }
 
 /// The states a build covers, or a diagnostic for an unknown one.
@@ -167,86 +198,133 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 .with_hint("set `effective = YYYY-MM-DD` to the day your forms take effect"),
         );
     }
+    let languages = inputs.languages();
     for state in &states {
         if crate::budget::spent() {
             break; // a template went over its budget: its error is all there is to say
         }
-        let scope = StateScope::new(inputs, state, as_of);
-        warnings.extend(validate::rule_warnings(scope.jurisdiction, state, &scope.resolved, as_of));
         let (docs, w) = select::documents(inputs, state);
         warnings.extend(w);
-        let first_of_state = documents.len();
-        for doc in &docs {
-            if crate::budget::spent() {
-                continue;
+        for (n, lang) in languages.iter().enumerate() {
+            let first = n == 0;
+            let scope = StateScope::new(inputs, state, as_of, lang);
+            if first {
+                warnings.extend(validate::rule_warnings(
+                    scope.jurisdiction,
+                    state,
+                    &scope.resolved,
+                    as_of,
+                ));
             }
-            match render_document(inputs, &scope, doc, None, as_of) {
-                Ok(d) => documents.push(d),
-                Err(e) => errors.push(e),
-            }
-        }
-        let date = documents[first_of_state..].iter().map(|d| d.effective.max(as_of)).max();
-        if let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date)) {
-            if inputs.practice.per_clinician.is_empty() {
-                warnings.push(d)
-            } else {
-                refusals.push(d)
-            }
-        }
-        if opts.formats.pdf {
-            let packets = select::packets(&inputs.practice, &docs);
-            let several = packets.len() > 1;
-            for k in packets {
-                let members: Vec<&Document> = documents[first_of_state..]
-                    .iter()
-                    .filter(|d| k.documents.contains(&d.id))
-                    .collect();
-                let audience = if several { k.audience } else { "clients" };
-                if let Some(p) = packet_document(inputs, k.id, audience, &members) {
-                    documents.push(p);
-                }
-            }
-        }
-        for c in &inputs.practice.clinicians {
-            let own = clinician_documents(inputs, &scope, c);
-            if own.is_empty() || !c.licenses.iter().any(|l| l.state.get_ref() == state) {
-                continue;
-            }
-            for doc in own {
+            let first_of_lang = documents.len();
+            for doc in &docs {
                 if crate::budget::spent() {
                     continue;
                 }
-                let used = inputs.templates.variables(&doc);
-                // A form may name a clinician only with a licence valid on
-                // its effective date and on the day it is handed out.
-                let date = scope.effective_date(inputs.practice.effective, &used, as_of).max(as_of);
-                if let Some(r) = validate::refusal(inputs, c, state, date) {
-                    if !refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
-                        refusals.push(r);
-                    }
-                    continue;
-                }
-                if doc == "disclosure" && board_must_approve(&scope, c) {
-                    warnings.push(
-                        Diagnostic::warning(
-                            "board-approval",
-                            format!("{state} disclosure ({}): the board must approve this statement before it is used", c.id.get_ref()),
-                        )
-                        .with_hint("send the built statement to the board for approval; the form does not say it is approved"),
-                    );
-                }
-                match render_document(inputs, &scope, &doc, Some(c), as_of) {
+                match render_document(inputs, &scope, doc, None, as_of) {
                     Ok(d) => documents.push(d),
                     Err(e) => errors.push(e),
                 }
             }
+            let date = documents[first_of_lang..].iter().map(|d| d.effective.max(as_of)).max();
+            if first && let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date))
+            {
+                if inputs.practice.per_clinician.is_empty() {
+                    warnings.push(d)
+                } else {
+                    refusals.push(d)
+                }
+            }
+            if opts.formats.pdf {
+                let packets = select::packets(&inputs.practice, &docs);
+                let several = packets.len() > 1;
+                for k in packets {
+                    let members: Vec<&Document> = documents[first_of_lang..]
+                        .iter()
+                        .filter(|d| k.documents.contains(&d.id))
+                        .collect();
+                    let audience =
+                        lang.ui.get(if several { k.audience } else { "audience_clients" });
+                    if let Some(p) = packet_document(inputs, k.id, audience, &members, lang) {
+                        documents.push(p);
+                    }
+                }
+            }
+            for c in &inputs.practice.clinicians {
+                let own = clinician_documents(inputs, &scope, c);
+                if own.is_empty() || !c.licenses.iter().any(|l| l.state.get_ref() == state) {
+                    continue;
+                }
+                for doc in own {
+                    if crate::budget::spent() {
+                        continue;
+                    }
+                    let used = inputs.templates.variables(&doc);
+                    // A form may name a clinician only with a licence valid on
+                    // its effective date and on the day it is handed out.
+                    let date =
+                        scope.effective_date(inputs.practice.effective, &used, as_of).max(as_of);
+                    if let Some(r) = validate::refusal(inputs, c, state, date) {
+                        if !refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
+                            refusals.push(r);
+                        }
+                        continue;
+                    }
+                    if first && doc == "disclosure" && board_must_approve(&scope, c) {
+                        warnings.push(
+                            Diagnostic::warning(
+                                "board-approval",
+                                format!("{state} disclosure ({}): the board must approve this statement before it is used", c.id.get_ref()),
+                            )
+                            .with_hint("send the built statement to the board for approval; the form does not say it is approved"),
+                        );
+                    }
+                    match render_document(inputs, &scope, &doc, Some(c), as_of) {
+                        Ok(d) => documents.push(d),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
         }
     }
+    let untranslated = untranslated(inputs, &languages, &mut documents);
     if !errors.is_empty() {
         return Err(errors);
     }
     let outputs = plan_outputs(inputs, opts, &mut documents);
-    Ok(Plan { states, documents, outputs, refusals, warnings })
+    Ok(Plan { states, documents, outputs, refusals, warnings, untranslated })
+}
+
+/// Takes out of `documents` every translated document whose text holds a
+/// mark (text without a current translation, see [`crate::i18n`]), and
+/// returns one diagnostic per miss, naming the documents it holds back.
+fn untranslated(
+    inputs: &Inputs,
+    languages: &[Language<'_>],
+    documents: &mut Vec<Document>,
+) -> Vec<Diagnostic> {
+    // A page string without a translation holds back every page of its language.
+    let ui_marks: Vec<(Lang, Vec<usize>)> =
+        languages.iter().map(|l| (l.lang, crate::i18n::marks_in(&l.ui.all_text()))).collect();
+    let mut held: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    documents.retain(|d| {
+        if d.lang == Lang::En {
+            return true;
+        }
+        let mut marks = crate::i18n::marks_in(&d.rendered.markdown);
+        if let Some((_, m)) = ui_marks.iter().find(|(l, _)| *l == d.lang) {
+            for n in m {
+                if !marks.contains(n) {
+                    marks.push(*n);
+                }
+            }
+        }
+        for n in &marks {
+            held.entry(*n).or_default().push(d.name());
+        }
+        marks.is_empty()
+    });
+    held.into_iter().filter_map(|(n, docs)| Some(inputs.misses.get(n)?.diagnostic(&docs))).collect()
 }
 
 /// Whether the state's known disclosure rule for the clinician's profession
@@ -297,10 +375,7 @@ fn plan_outputs(inputs: &Inputs, opts: &PlanOptions, documents: &mut [Document])
     let tool = tool_version();
     let mut outputs = Vec::new();
     for (i, d) in documents.iter_mut().enumerate() {
-        let base = match &d.clinician {
-            None => format!("{}/{LANG}/{}", d.state, d.id),
-            Some(c) => format!("{}/{LANG}/clinicians/{c}/{}", d.state, d.id),
-        };
+        let base = d.base_path();
         // The footer's short hash names the document's text and data, so a
         // signed paper copy can be matched to the build it came from.
         // (The version, not the build: a rebuilt binary that prints the same
@@ -340,10 +415,92 @@ fn plan_outputs(inputs: &Inputs, opts: &PlanOptions, documents: &mut [Document])
                 format,
                 key,
                 templates,
+                alternates: Vec::new(),
             });
         }
     }
+    // Each page links the same document in the other languages; that list is
+    // part of the page's key.
+    let pages: Vec<(usize, String)> = outputs
+        .iter()
+        .filter(|o| o.format == Format::Html)
+        .map(|o| (o.doc, o.path.clone()))
+        .collect();
+    for o in outputs.iter_mut().filter(|o| o.format == Format::Html) {
+        let d = &documents[o.doc];
+        let up = "../".repeat(o.path.matches('/').count());
+        o.alternates = pages
+            .iter()
+            .filter(|(j, _)| {
+                let e = &documents[*j];
+                e.lang != d.lang && e.state == d.state && e.id == d.id && e.clinician == d.clinician
+            })
+            .map(|(j, path)| {
+                let lang = documents[*j].lang;
+                Alternate { lang: lang.code(), name: lang.name(), href: format!("{up}{path}") }
+            })
+            .collect();
+        if !o.alternates.is_empty() {
+            let list = serde_json::to_string(&o.alternates).unwrap_or_default();
+            o.key = sha256_hex(format!("{}\0{list}", o.key).as_bytes());
+        }
+    }
     outputs
+}
+
+/// The path of the index page of `lang`: `index.html` for the practice's
+/// first language, `index.<code>.html` for the others.
+pub fn index_path(inputs: &Inputs, lang: Lang) -> String {
+    let first = inputs.practice.languages.first().map(|l| *l.get_ref());
+    if first == Some(lang) || first.is_none() {
+        "index.html".into()
+    } else {
+        format!("index.{}.html", lang.code())
+    }
+}
+
+/// A document's reading level as the index shows it: "grade 5.4";
+/// "INFLESZ 72.1 (bastante fácil)".
+pub fn reading(lang: &Language<'_>, score: &crate::lint::readability::Score) -> String {
+    match score.lang {
+        Lang::En => format!("{} {:.1}", lang.ui.get("grade"), grade_1dp(score.grade())),
+        Lang::Es => {
+            let i = grade_1dp(score.inflesz());
+            format!("INFLESZ {i:.1} ({})", crate::report::inflesz_band(i))
+        }
+    }
+}
+
+/// Every index page of a build, one per language (see [`index_path`]):
+/// its path and its HTML. `kept`: the outputs of states `--states` left out.
+pub fn index_pages(
+    inputs: &Inputs,
+    plan: &Plan,
+    kept: &[crate::manifest::Output],
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let languages = inputs.languages();
+    let paths: Vec<(Lang, String)> =
+        languages.iter().map(|l| (l.lang, index_path(inputs, l.lang))).collect();
+    let mut out = Vec::new();
+    for lang in &languages {
+        let mut states = plan.index_states(inputs, lang);
+        states.extend(kept_index_states(inputs, kept, lang));
+        states.sort_by(|a, b| a.code.cmp(&b.code));
+        let alternates: Vec<Alternate> = paths
+            .iter()
+            .filter(|(l, _)| *l != lang.lang)
+            .map(|(l, p)| Alternate { lang: l.code(), name: l.name(), href: p.clone() })
+            .collect();
+        let html = crate::render::index::render(
+            &inputs.templates,
+            &inputs.practice,
+            &states,
+            lang,
+            &alternates,
+        )?;
+        out.push((index_path(inputs, lang.lang), html));
+    }
+    Ok(out)
 }
 
 /// A grade rounded to one decimal, as printed everywhere.
@@ -354,13 +511,20 @@ pub fn grade_1dp(g: f64) -> f64 {
 /// The index entries of outputs a build keeps from an earlier one (the
 /// states `--states` left out), from what their manifest entries record, in
 /// the order a build of those states would list them.
-pub fn kept_index_states(inputs: &Inputs, kept: &[crate::manifest::Output]) -> Vec<IndexState> {
+pub fn kept_index_states(
+    inputs: &Inputs,
+    kept: &[crate::manifest::Output],
+    lang: &Language<'_>,
+) -> Vec<IndexState> {
     let ids = inputs.templates.document_ids();
     let clinicians = &inputs.practice.clinicians;
     let per_clinician = &inputs.practice.per_clinician;
     let mut states: BTreeMap<&str, Vec<&crate::manifest::Output>> = BTreeMap::new();
     for o in kept {
-        if let Some(s) = &o.about.state {
+        let in_lang = o.about.language.as_deref().unwrap_or("en") == lang.lang.code();
+        if let Some(s) = &o.about.state
+            && in_lang
+        {
             states.entry(s.as_str()).or_default().push(o);
         }
     }
@@ -388,13 +552,21 @@ pub fn kept_index_states(inputs: &Inputs, kept: &[crate::manifest::Output]) -> V
                                 .map_or_else(|| id.clone(), |c| c.name.clone())
                         });
                         let effective = a.effective.clone().unwrap_or_default();
+                        let reading = match (a.grade, a.inflesz) {
+                            (_, Some(i)) => {
+                                format!("INFLESZ {i:.1} ({})", crate::report::inflesz_band(i))
+                            }
+                            (g, None) => {
+                                format!("{} {:.1}", lang.ui.get("grade"), g.unwrap_or(0.0))
+                            }
+                        };
                         let entry = IndexEntry {
                             id: doc.clone(),
                             title: a.title.clone().unwrap_or_else(|| doc.clone()),
                             html: None,
                             pdf: None,
-                            grade: format!("{:.1}", a.grade.unwrap_or(0.0)),
-                            effective: Date::parse(&effective).map_or(effective, |d| d.long()),
+                            reading,
+                            effective: Date::parse(&effective).map_or(effective, |d| lang.date(d)),
                             clinician: name,
                         };
                         entries.push((key, entry));
@@ -421,12 +593,14 @@ pub fn kept_index_states(inputs: &Inputs, kept: &[crate::manifest::Output]) -> V
             entries.sort_by_key(|(k, _)| rank(k));
             let (clinicians, documents): (Vec<_>, Vec<_>) =
                 entries.into_iter().map(|(_, e)| e).partition(|e| e.clinician.is_some());
+            let name = inputs
+                .jurisdictions
+                .get(code)
+                .map_or_else(|| code.to_string(), |j| lang.state_name(&j.rules.name, code));
             IndexState {
                 code: code.to_string(),
-                name: inputs
-                    .jurisdictions
-                    .get(code)
-                    .map_or_else(|| code.to_string(), |j| j.rules.name.clone()),
+                heading: lang.ui.fill("state_forms", &[("state", &name)]),
+                name,
                 documents,
                 clinicians,
                 packets,
@@ -445,17 +619,18 @@ impl Plan {
             clinician: d.clinician.clone(),
             format: p.format.name().into(),
             title: Some(d.rendered.title.clone()),
-            language: Some(LANG.into()),
+            language: Some(d.lang.code().into()),
             effective: Some(d.effective.to_string()),
-            grade: Some(grade_1dp(d.rendered.score.grade())),
+            grade: (d.lang == Lang::En).then(|| grade_1dp(d.rendered.score.grade())),
+            inflesz: (d.lang != Lang::En).then(|| grade_1dp(d.rendered.score.inflesz())),
             key: p.key.clone(),
             templates: p.templates.clone(),
             rules: d.rules.clone(),
         }
     }
 
-    /// Every state and its documents, as the index page lists them.
-    pub fn index_states(&self, inputs: &Inputs) -> Vec<IndexState> {
+    /// Every state and its documents in `lang`, as its index page lists them.
+    pub fn index_states(&self, inputs: &Inputs, lang: &Language<'_>) -> Vec<IndexState> {
         self.states
             .iter()
             .map(|s| {
@@ -466,17 +641,19 @@ impl Plan {
                         .map(|o| o.path.clone())
                 };
                 let (mut documents, mut clinicians) = (Vec::new(), Vec::new());
+                let mut name = None;
                 for (i, d) in self.documents.iter().enumerate() {
-                    if &d.state != s || d.packet {
+                    if &d.state != s || d.packet || d.lang != lang.lang {
                         continue;
                     }
+                    name.get_or_insert_with(|| d.meta.state_name.clone());
                     let entry = IndexEntry {
                         id: d.id.clone(),
                         title: d.rendered.title.clone(),
                         html: link(i, Format::Html),
                         pdf: link(i, Format::Pdf),
-                        grade: format!("{:.1}", grade_1dp(d.rendered.score.grade())),
-                        effective: d.effective.long(),
+                        reading: reading(lang, &d.rendered.score),
+                        effective: lang.date(d.effective),
                         clinician: d.meta.clinician.clone().flatten(),
                     };
                     if d.clinician.is_some() {
@@ -488,19 +665,29 @@ impl Plan {
                 let packets = self
                     .outputs
                     .iter()
-                    .filter(|o| self.documents[o.doc].packet && &self.documents[o.doc].state == s)
+                    .filter(|o| {
+                        let d = &self.documents[o.doc];
+                        d.packet && &d.state == s && d.lang == lang.lang
+                    })
                     .map(|o| IndexPacket {
                         title: self.documents[o.doc].rendered.title.clone(),
                         path: o.path.clone(),
                     })
                     .collect();
+                let name =
+                    name.unwrap_or_else(|| lang.state_name(&inputs.jurisdictions[s].rules.name, s));
                 IndexState {
                     code: s.clone(),
-                    name: inputs.jurisdictions[s].rules.name.clone(),
+                    heading: lang.ui.fill("state_forms", &[("state", &name)]),
+                    name,
                     documents,
                     clinicians,
                     packets,
                 }
+            })
+            .filter(|st| {
+                // A translation held back entirely lists nothing for its state.
+                lang.lang == Lang::En || !st.documents.is_empty() || !st.clinicians.is_empty()
             })
             .collect()
     }

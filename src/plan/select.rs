@@ -13,7 +13,7 @@ use crate::model::Practice;
 pub struct PacketPlan {
     /// `packet` (adults), `packet-minor`, `packet-couple`.
     pub id: &'static str,
-    /// Its title's audience ("adult clients").
+    /// The page string (see `i18n::ui`) naming its audience (`audience_adults`).
     pub audience: &'static str,
     /// Its documents, in order.
     pub documents: Vec<String>,
@@ -82,20 +82,20 @@ pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
     let adult: Vec<String> = documents.iter().filter(|d| *d != "minors").cloned().collect();
     let mut out = vec![PacketPlan {
         id: "packet",
-        audience: "adult clients",
+        audience: "audience_adults",
         documents: chosen(&p.packets.adult, adult),
     }];
     if p.services.minors {
         out.push(PacketPlan {
             id: "packet-minor",
-            audience: "clients under 18 and their parents",
+            audience: "audience_minors",
             documents: chosen(&p.packets.minor, all),
         });
     }
     if p.services.couples && p.packets.couple.is_some() {
         out.push(PacketPlan {
             id: "packet-couple",
-            audience: "couples",
+            audience: "audience_couples",
             documents: chosen(&p.packets.couple, Vec::new()),
         });
     }

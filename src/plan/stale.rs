@@ -136,10 +136,9 @@ pub fn statuses(
         };
         for o in &m.outputs {
             let path = o.path.as_str();
-            if path == "index.html"
-                || !in_scope(path)
-                || plan.outputs.iter().any(|p| p.path == path)
-            {
+            let index =
+                path.starts_with("index.") && path.ends_with(".html") && !path.contains('/');
+            if index || !in_scope(path) || plan.outputs.iter().any(|p| p.path == path) {
                 continue;
             }
             if crate::write::read_output(out, path).is_some() {

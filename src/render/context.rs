@@ -23,6 +23,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::date::Date;
+use crate::i18n::Language;
+use crate::i18n::extract::RULE_TEXT;
 use crate::model::{
     Clinician, Contact, Fees, Location, Packets, Practice, Privacy, Profession, Readability,
     Services,
@@ -217,6 +219,10 @@ pub struct PageMeta {
     /// A short hash of the document's text and data, printed in the footer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// The words the page templates print around the text (links, footer,
+    /// contents), in the document's language (see `i18n::ui`).
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub ui: crate::i18n::ui::Ui,
 }
 
 /// The logo as the page templates see it.
@@ -248,37 +254,91 @@ fn paragraphs(text: Option<&String>) -> Vec<String> {
 }
 
 impl PracticeContext {
-    /// The practice as templates see it in `state`.
-    pub fn new(p: &Practice, state: &str) -> PracticeContext {
+    /// The practice as templates see it in `state`, in `lang`: its prose in
+    /// that language (see [`Language::practice_text`]).
+    pub fn new(p: &Practice, state: &str, lang: &Language<'_>) -> PracticeContext {
         let names = |l: &[toml::Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
         let mut services = p.services.clone();
         services.telehealth = p.telehealth_in(state);
+        let t = lang.practice;
+        let text = |key: &str, en: &Option<String>, given: Option<&Option<String>>| {
+            en.as_ref().map(|e| lang.practice_text(key, e, given.and_then(|g| g.as_deref()), true))
+        };
+        let mut fees = p.fees.clone();
+        fees.session = text("fees.session", &p.fees.session, t.map(|t| &t.fees.session));
+        fees.late_cancellation = text(
+            "fees.late_cancellation",
+            &p.fees.late_cancellation,
+            t.map(|t| &t.fees.late_cancellation),
+        );
+        fees.sliding_scale =
+            text("fees.sliding_scale", &p.fees.sliding_scale, t.map(|t| &t.fees.sliding_scale));
+        let mut contact = p.contact.clone();
+        contact.response_time = text(
+            "contact.response_time",
+            &p.contact.response_time,
+            t.map(|t| &t.contact.response_time),
+        );
+        let mut privacy = p.privacy.clone();
+        privacy.contact = p.privacy.contact.as_ref().map(|c| {
+            lang.practice_text(
+                "privacy.contact",
+                c,
+                t.and_then(|t| t.privacy.contact.as_deref()),
+                false,
+            )
+        });
+        let located = |l: &Location| {
+            let mut l = l.clone();
+            l.name = lang.practice_text(
+                "locations.name",
+                &l.name,
+                t.and_then(|t| t.locations.get(&l.name)).map(String::as_str),
+                false,
+            );
+            l
+        };
+        let clause = |key: &str, en: &Option<String>, given: Option<&Option<String>>| {
+            paragraphs(text(key, en, given).as_ref())
+        };
         let offices: Vec<Location> =
-            p.locations.iter().filter(|l| l.state.get_ref() == state).cloned().collect();
+            p.locations.iter().filter(|l| l.state.get_ref() == state).map(located).collect();
         PracticeContext {
             name: p.name.get_ref().clone(),
             states: names(&p.states),
             documents: names(&p.documents),
-            contact: p.contact.clone(),
+            contact,
             services,
-            fees: p.fees.clone(),
+            fees,
             clinicians: p.clinicians.clone(),
-            locations: p.locations.clone(),
+            locations: p.locations.iter().map(located).collect(),
             video_only: offices.is_empty(),
             offices,
             per_clinician: names(&p.per_clinician),
             clauses: ClauseParagraphs {
-                fees: paragraphs(p.clauses.fees.as_ref()),
-                cancellation: paragraphs(p.clauses.cancellation.as_ref()),
-                supervision: paragraphs(p.clauses.supervision.as_ref()),
-                communication: paragraphs(p.clauses.communication.as_ref()),
+                fees: clause("clauses.fees", &p.clauses.fees, t.map(|t| &t.clauses.fees)),
+                cancellation: clause(
+                    "clauses.cancellation",
+                    &p.clauses.cancellation,
+                    t.map(|t| &t.clauses.cancellation),
+                ),
+                supervision: clause(
+                    "clauses.supervision",
+                    &p.clauses.supervision,
+                    t.map(|t| &t.clauses.supervision),
+                ),
+                communication: clause(
+                    "clauses.communication",
+                    &p.clauses.communication,
+                    t.map(|t| &t.clauses.communication),
+                ),
             },
-            privacy: p.privacy.clone(),
+            privacy,
             effective: p.effective,
             forms_version: p.forms_version.clone(),
             readability: p.readability.clone(),
             packets: p.packets.clone(),
-            logo_alt: p.logo_alt.clone(),
+            logo_alt: text("logo_alt", &p.logo_alt, t.map(|t| &t.logo_alt)),
         }
     }
 }
@@ -292,7 +352,10 @@ impl ClinicianContext {
         state: &str,
         date: Date,
         board: Option<Value>,
+        lang: &Language<'_>,
     ) -> ClinicianContext {
+        let own = lang.practice.and_then(|t| t.clinicians.get(c.id.get_ref()));
+        let id = c.id.get_ref();
         let license = c.license_on(state, date);
         let supervisor = c.supervisor.as_ref().and_then(|s| {
             let sup = practice.clinicians.iter().find(|x| x.id.get_ref() == s.get_ref())?;
@@ -300,7 +363,7 @@ impl ClinicianContext {
             Some(SupervisorContext {
                 name: sup.name.clone(),
                 credentials: sup.credentials.clone(),
-                profession_plain: sup.profession.plain(),
+                profession_plain: lang.profession(sup.profession),
                 license_type: l.map(|l| l.kind.clone()),
                 license_number: l.map(|l| l.number.clone()),
             })
@@ -308,17 +371,40 @@ impl ClinicianContext {
         ClinicianContext {
             id: c.id.get_ref().clone(),
             name: c.name.clone(),
-            credentials: c.credentials.clone(),
+            credentials: c.credentials.as_ref().map(|cr| {
+                lang.practice_text(
+                    &format!("clinicians.{id}.credentials"),
+                    cr,
+                    own.and_then(|o| o.credentials.as_deref()),
+                    false,
+                )
+            }),
             profession: c.profession,
-            profession_plain: c.profession.plain(),
+            profession_plain: lang.profession(c.profession),
             psychiatrist: c.profession == Profession::Psychiatrist,
             associate: c.associate,
             license_type: license.map(|l| l.kind.clone()),
             license_number: license.map(|l| l.number.clone()),
             board,
             supervisor,
-            education: c.education.clone(),
-            approach: c.approach.clone(),
+            education: match own.and_then(|o| o.education.as_ref()) {
+                Some(items) if items.len() == c.education.len() => items.clone(),
+                _ => c
+                    .education
+                    .iter()
+                    .map(|e| {
+                        lang.practice_text(&format!("clinicians.{id}.education"), e, None, true)
+                    })
+                    .collect(),
+            },
+            approach: c.approach.as_ref().map(|a| {
+                lang.practice_text(
+                    &format!("clinicians.{id}.approach"),
+                    a,
+                    own.and_then(|o| o.approach.as_deref()),
+                    true,
+                )
+            }),
         }
     }
 }
@@ -351,7 +437,12 @@ pub fn professions_plain(ps: &[Profession]) -> String {
 ///   document covers that no known rule binds (empty when none);
 /// - when one known rule binds them all, its fields also at the top level,
 ///   so a template can write `records.retention`.
-pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
+pub fn topic_view(
+    r: &Resolved,
+    relevant: &[Profession],
+    lang: &Language<'_>,
+    state: &str,
+) -> Value {
     let mut rules = Vec::new();
     let mut known_for: Vec<Profession> = Vec::new();
     for (n, v) in r.in_force.iter().enumerate() {
@@ -361,15 +452,13 @@ pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
             continue;
         }
         let mut m = v.template_value(r.fields);
+        translate_rule(r.topic, &mut m, lang, state);
         let short = TOPICS.iter().find(|t| t.name == r.topic).map_or("rule", |t| t.short);
         m.insert("label".into(), format!("{short}{}", n + 1).into());
         let whole = profs.len() == relevant.len();
-        m.insert(
-            "who".into(),
-            if whole { String::new() } else { professions_plain(&profs) }.into(),
-        );
+        m.insert("who".into(), if whole { String::new() } else { lang.professions(&profs) }.into());
         m.insert("professions".into(), profs.iter().map(|p| Value::from(p.key())).collect());
-        derived(r.topic, &mut m, &profs);
+        derived(r.topic, &mut m, &profs, lang);
         if v.known() {
             known_for.extend(&profs);
         }
@@ -392,7 +481,7 @@ pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
         }
     }
     top.insert("known".into(), Value::Bool(!known_for.is_empty()));
-    top.insert("unknown_for".into(), professions_plain(&unknown).into());
+    top.insert("unknown_for".into(), lang.professions(&unknown).into());
     top.insert("all_unknown".into(), Value::Bool(unknown.len() == relevant.len()));
     if r.topic == topic::licensing_boards {
         // Every known board once, for a list of the practice's boards.
@@ -410,6 +499,37 @@ pub fn topic_view(r: &Resolved, relevant: &[Profession]) -> Value {
     }
     top.insert("rules".into(), Value::Array(rules));
     Value::Object(top)
+}
+
+/// Puts a rule's client-facing text (see [`RULE_TEXT`]) in `lang`.
+fn translate_rule(
+    topic: &str,
+    m: &mut serde_json::Map<String, Value>,
+    lang: &Language<'_>,
+    state: &str,
+) {
+    if lang.translator.is_none() {
+        return;
+    }
+    for (t, field, _) in RULE_TEXT.iter().filter(|(t, _, _)| *t == topic) {
+        let ctxt = format!("{t}.{field}");
+        let (head, sub) = field.split_once('.').map_or((*field, None), |(h, s)| (h, Some(s)));
+        let tr = |v: &mut Value| {
+            if let Value::String(s) = v
+                && !s.trim().is_empty()
+            {
+                *s = lang.rule_text(&ctxt, s, state);
+            }
+        };
+        match (m.get_mut(head), sub) {
+            (Some(v @ Value::String(_)), None) => tr(v),
+            (Some(Value::Array(items)), None) => items.iter_mut().for_each(tr),
+            (Some(Value::Array(items)), Some(f)) => {
+                items.iter_mut().filter_map(|i| i.get_mut(f)).for_each(tr)
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Fields written as whole sentences: each ends with a full stop, whatever
@@ -430,7 +550,12 @@ fn full_stop(v: &mut Value) {
 /// Ready phrases a topic's sentences need, computed once here rather than
 /// in every template: the groups an elder-abuse rule protects, by duty; the
 /// boards of the professions covered; full stops on sentence fields.
-fn derived(name: &str, m: &mut serde_json::Map<String, Value>, profs: &[Profession]) {
+fn derived(
+    name: &str,
+    m: &mut serde_json::Map<String, Value>,
+    profs: &[Profession],
+    lang: &Language<'_>,
+) {
     for field in SENTENCES {
         if let Some(v) = m.get_mut(*field) {
             full_stop(v);
@@ -469,7 +594,7 @@ fn derived(name: &str, m: &mut serde_json::Map<String, Value>, profs: &[Professi
                     let covered: Vec<Profession> =
                         board_professions(b).into_iter().filter(|p| profs.contains(p)).collect();
                     if let Some(obj) = b.as_object_mut() {
-                        obj.insert("professions_plain".into(), professions_plain(&covered).into());
+                        obj.insert("professions_plain".into(), lang.professions(&covered).into());
                     }
                 }
             }
@@ -479,7 +604,7 @@ fn derived(name: &str, m: &mut serde_json::Map<String, Value>, profs: &[Professi
                 .filter(|p| !boards.iter().any(|b| board_professions(b).contains(p)))
                 .copied()
                 .collect();
-            m.insert("boards_unknown_for".into(), professions_plain(&without).into());
+            m.insert("boards_unknown_for".into(), lang.professions(&without).into());
         }
         _ => {}
     }

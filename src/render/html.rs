@@ -24,22 +24,27 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::markdown::{FormBlock, form_block};
 use crate::forms::{Field, Kind, Namer, Part};
-
-/// The heading of the list of citations at the end of a document.
-pub const LAWS_HEADING: &str = "Laws we cite";
+use crate::i18n::ui::Ui;
 
 /// Writes the events of one document as an HTML fragment. The "Laws we
 /// cite" list comes before the document's last signature block, so a reader
 /// meets the laws before signing; without signatures it comes last.
 pub fn write(events: &[Event<'_>]) -> String {
-    let notes = Footnotes::collect(events);
+    write_in(events, &Ui::english())
+}
+
+/// [`write`], with the words the writer adds (the list of laws, the form
+/// fields' labels) in the document's language.
+pub fn write_in(events: &[Event<'_>], ui: &Ui) -> String {
+    let notes = Footnotes::collect(events, ui);
     let last_signatures = (0..events.len())
         .rev()
         .find(|i| matches!(form_block(events, *i), Some((FormBlock::Signatures(_), _))));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
     let mut out = String::with_capacity(events.len() * 24);
-    let mut namer = Namer::new();
+    let mut namer =
+        Namer::labelled(["signature", "printed_name", "date"].map(|k| ui.get(k).to_string()));
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
     let mut listed = false;
@@ -117,6 +122,8 @@ fn key(label: &str) -> String {
 /// The footnotes of a document: their numbers, references and definitions,
 /// by [`key`].
 struct Footnotes {
+    /// The words around the list: heading, "see law", "back to the text".
+    words: [String; 4],
     /// Label → number, in the order the text first cites each.
     numbers: BTreeMap<String, usize>,
     /// How many times the text cites each label.
@@ -128,7 +135,9 @@ struct Footnotes {
 }
 
 impl Footnotes {
-    fn collect(events: &[Event<'_>]) -> Self {
+    fn collect(events: &[Event<'_>], ui: &Ui) -> Self {
+        let words =
+            ["laws_we_cite", "see_law", "back_to_text", "for_law"].map(|k| escape(ui.get(k)));
         let mut numbers = BTreeMap::new();
         let mut cited: BTreeMap<String, usize> = BTreeMap::new();
         let mut definitions = BTreeMap::new();
@@ -157,7 +166,7 @@ impl Footnotes {
         // A definition nothing cites is a law the text does not rely on: it
         // is not listed (templates may define notes for rules they state
         // only sometimes).
-        Footnotes { numbers, cited, definitions, spans }
+        Footnotes { words, numbers, cited, definitions, spans }
     }
 
     /// If a definition starts at `i`, the index of its end.
@@ -175,9 +184,10 @@ impl Footnotes {
         }
         format!(
             "<sup class=\"law-ref\"><a href=\"#law-{n}\" id=\"{}\">\
-             <span class=\"visually-hidden\">(see law </span>{n}\
+             <span class=\"visually-hidden\">({} </span>{n}\
              <span class=\"visually-hidden\">)</span></a></sup>",
-            ref_id(n, nth)
+            ref_id(n, nth),
+            self.words[1],
         )
     }
 
@@ -194,7 +204,7 @@ impl Footnotes {
             "<section class=\"laws\" aria-labelledby=\"laws-title\">\n\
              <h2 id=\"laws-title\">",
         );
-        out.push_str(LAWS_HEADING);
+        out.push_str(&self.words[0]);
         out.push_str("</h2>\n<ol>\n");
         for (n, label) in ordered {
             let Some(&(start, end)) = self.definitions.get(label) else { continue };
@@ -227,9 +237,11 @@ impl Footnotes {
                 let which = if times > 1 { format!(" ({nth})") } else { String::new() };
                 let _ = write!(
                     out,
-                    " <a class=\"back\" href=\"#{}\">Back to the text{which}\
-                     <span class=\"visually-hidden\"> for law {n}</span></a>",
-                    ref_id(n, nth)
+                    " <a class=\"back\" href=\"#{}\">{}{which}\
+                     <span class=\"visually-hidden\"> {} {n}</span></a>",
+                    ref_id(n, nth),
+                    self.words[2],
+                    self.words[3],
                 );
             }
             out.push_str("</li>\n");

@@ -14,6 +14,8 @@ pub struct IndexState {
     pub code: String,
     /// State name.
     pub name: String,
+    /// Its section's heading ("Forms for clients in California").
+    pub heading: String,
     /// Practice-wide documents.
     pub documents: Vec<IndexEntry>,
     /// Clinicians' own forms.
@@ -42,8 +44,8 @@ pub struct IndexEntry {
     pub html: Option<String>,
     /// Path of its PDF, when built.
     pub pdf: Option<String>,
-    /// Reading grade, one decimal.
-    pub grade: String,
+    /// Reading level: "grade 5.4", "INFLESZ 72.1 (bastante fácil)".
+    pub reading: String,
     /// Effective date, written out.
     pub effective: String,
     /// The clinician a clinician's form names.
@@ -51,14 +53,19 @@ pub struct IndexEntry {
 }
 
 /// Renders the index page.
-pub fn render(
+pub fn render<A: Serialize>(
     templates: &Templates,
     practice: &Practice,
     states: &[IndexState],
+    lang: &crate::i18n::Language<'_>,
+    alternates: &[A],
 ) -> Result<String, Diagnostic> {
     let mut ctx = tera::Context::new();
     ctx.insert("practice", practice);
     ctx.insert("states", states);
     ctx.insert("version", &practice.forms_version);
+    ctx.insert("lang", lang.lang.code());
+    ctx.insert("ui", &lang.ui);
+    ctx.insert("alternates", alternates);
     templates.render_html("index.html", &ctx)
 }

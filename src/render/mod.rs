@@ -30,14 +30,15 @@ pub struct Rendered {
     pub score: crate::lint::readability::Score,
 }
 
-/// Turns rendered Markdown into HTML and Typst.
-pub fn from_markdown(markdown: String) -> Rendered {
+/// Turns rendered Markdown in `lang` into HTML and Typst.
+pub fn from_markdown(markdown: String, lang: &crate::i18n::Language<'_>) -> Rendered {
     let events = markdown::events(&markdown);
     let title = title(&events);
-    let html = html::write(&events);
-    let typst = typst::write(&events);
+    let html = html::write_in(&events, &lang.ui);
+    let labels = ["signature", "printed_name", "date"].map(|k| lang.ui.get(k).to_string());
+    let typst = typst::write_in(&events, labels);
     let text = markdown::plain_text(&events);
-    let score = crate::lint::readability::score(&events);
+    let score = crate::lint::readability::score(&events, lang.lang);
     drop(events);
     Rendered { title, html, typst, text, score, markdown }
 }

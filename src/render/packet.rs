@@ -25,6 +25,7 @@ pub fn packet(
     id: &str,
     audience: &str,
     members: &[Member<'_>],
+    lang: &crate::i18n::Language<'_>,
 ) -> Option<(Rendered, PageMeta, Date)> {
     let first = members.first()?;
     let mut typst = String::new();
@@ -40,7 +41,7 @@ pub fn packet(
     }
     let effective = members.iter().map(|m| m.effective).max()?;
     let state_name = first.meta.state_name.clone();
-    let title = format!("Forms for {audience} in {state_name}");
+    let title = lang.ui.fill("packet_title", &[("audience", audience), ("state", &state_name)]);
     let meta = PageMeta {
         title: title.clone(),
         practice: practice.to_string(),
@@ -49,15 +50,16 @@ pub fn packet(
         document: id.into(),
         clinician: None,
         version: forms_version.to_string(),
-        effective: effective.long(),
+        effective: lang.date(effective),
         effective_date: effective.to_string(),
-        keywords: format!("informed consent, intake packet, {state_name}"),
+        keywords: lang.ui.fill("keywords_packet", &[("state", &state_name)]),
         state_name,
         packet: Some(true),
         text_size: members.iter().filter_map(|m| m.meta.text_size).max(),
         logo: first.meta.logo.clone(),
         forms: None,
         hash: None,
+        ui: lang.ui.clone(),
     };
     let rendered = Rendered {
         markdown,
@@ -65,7 +67,7 @@ pub fn packet(
         html: String::new(),
         typst,
         text: String::new(),
-        score: crate::lint::readability::score(&[]),
+        score: crate::lint::readability::score(&[], lang.lang),
     };
     Some((rendered, meta, effective))
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, FileId};
+use crate::i18n::{Catalog, Found, Lang, Miss, Misses, Reason, blocks};
 use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.
@@ -35,6 +36,9 @@ pub struct TemplateFile {
 /// threads that render under a budget (see [`crate::budget`]).
 pub struct Templates {
     markdown: Arc<Tera>,
+    /// The Markdown engine of each other language, from its translated
+    /// templates (see [`Templates::add_language`]).
+    translated: BTreeMap<Lang, Arc<Tera>>,
     html: Arc<Tera>,
     /// The Typst page template.
     pub pdf_main: String,
@@ -52,36 +56,13 @@ impl Templates {
         requirements: crate::lint::required::Requirements,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let mut md = Tera::new();
-        md.autoescape_on([".md"]);
-        md.set_escape_fn(markdown::escape);
-        md.register_function("range", counted_range);
+        let mut md = markdown_engine();
         let mut html = Tera::new();
         html.autoescape_on([".html"]);
         html.register_function("range", counted_range);
-        // Partials (`_*.md`) define the components documents use: they are
-        // added together first, then each document on its own, so an error
-        // names the file it is in.
-        let partials: Vec<&TemplateFile> =
-            files.values().filter(|f| f.name.starts_with('_') && f.name.ends_with(".md")).collect();
-        if let Err(e) = md.add_raw_templates(partials.iter().map(|f| (&f.name, &f.text))) {
-            let culprit = partials
-                .iter()
-                .find(|f| e.to_string().contains(f.name.as_str()))
-                .or(partials.first());
-            if let Some(f) = culprit {
-                diags.push(tera_error(&e, f.file, &f.origin));
-            }
-        }
-        for f in files.values().filter(|f| !f.name.starts_with('_')) {
-            let target = if f.name.ends_with(".md") {
-                &mut md
-            } else if f.name.ends_with(".html") {
-                &mut html
-            } else {
-                continue;
-            };
-            if let Err(e) = target.add_raw_template(&f.name, &f.text) {
+        add_markdown(&mut md, files.values().map(|f| (f, f.text.as_str())), &mut diags);
+        for f in files.values().filter(|f| f.name.ends_with(".html")) {
+            if let Err(e) = html.add_raw_template(&f.name, &f.text) {
                 diags.push(tera_error(&e, f.file, &f.origin));
             }
         }
@@ -91,6 +72,7 @@ impl Templates {
         let pdf_main = files.get("pdf.typ").map(|f| f.text.clone()).unwrap_or_default();
         Ok(Templates {
             markdown: Arc::new(md),
+            translated: BTreeMap::new(),
             html: Arc::new(html),
             pdf_main,
             requirements,
@@ -128,12 +110,49 @@ impl Templates {
         v
     }
 
-    /// Renders a document template to Markdown. Markdown nested deeper than
-    /// [`typst::MAX_NESTING`] is refused: Typst cannot set it.
-    pub fn render_markdown(&self, doc: &str, context: &Context) -> Result<String, Diagnostic> {
+    /// Adds a language: every Markdown template with each block replaced by
+    /// its translation from `catalog`. A block without a usable translation
+    /// (missing, fuzzy, or with other Tera tags) keeps its English behind a
+    /// mark (see [`crate::i18n`]), so a document that prints it is not built.
+    /// `po` names the file a translator edits, for hints.
+    pub fn add_language(
+        &mut self,
+        lang: Lang,
+        catalog: &Catalog,
+        misses: &Misses,
+        po: &str,
+        sources: &crate::diag::Sources,
+    ) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let texts: Vec<(&TemplateFile, String)> = self
+            .files
+            .values()
+            .filter(|f| f.name.ends_with(".md"))
+            .map(|f| (f, translate(f, lang, catalog, misses, po, sources)))
+            .collect();
+        let mut md = markdown_engine();
+        add_markdown(&mut md, texts.iter().map(|(f, t)| (*f, t.as_str())), &mut diags);
+        if diags.is_empty() {
+            self.translated.insert(lang, Arc::new(md));
+        }
+        // A translation that breaks a template is the PO file's fault.
+        for d in &mut diags {
+            d.hints.push(format!("the {} translation in {po} makes this template invalid; compare the block with its English", lang.code()));
+        }
+        diags
+    }
+
+    /// Renders a document template to Markdown in `lang`. Markdown nested
+    /// deeper than [`typst::MAX_NESTING`] is refused: Typst cannot set it.
+    pub fn render_markdown(
+        &self,
+        doc: &str,
+        context: &Context,
+        lang: Lang,
+    ) -> Result<String, Diagnostic> {
         let name = format!("{doc}.md");
-        let markdown =
-            render_limited(&self.markdown, &name, context).map_err(|e| self.error(&name, &e))?;
+        let engine = self.translated.get(&lang).unwrap_or(&self.markdown);
+        let markdown = render_limited(engine, &name, context).map_err(|e| self.error(&name, &e))?;
         let depth = typst::nesting(&markdown::events(&markdown));
         if depth > typst::MAX_NESTING {
             return Err(self.too_deep(&name, &markdown, depth));
@@ -246,6 +265,101 @@ impl Templates {
             None => Diagnostic::error("template", format!("template `{name}`: {e}")),
         }
     }
+}
+
+/// A Markdown engine: values escaped for Markdown, `range` counted.
+fn markdown_engine() -> Tera {
+    let mut md = Tera::new();
+    md.autoescape_on([".md"]);
+    md.set_escape_fn(markdown::escape);
+    md.register_function("range", counted_range);
+    md
+}
+
+/// Adds the Markdown templates of `files` (file, text to use): the
+/// partials (`_*.md`) that define the components documents use together
+/// first, then each document on its own, so an error names its file.
+fn add_markdown<'a>(
+    md: &mut Tera,
+    files: impl Iterator<Item = (&'a TemplateFile, &'a str)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let files: Vec<(&TemplateFile, &str)> =
+        files.filter(|(f, _)| f.name.ends_with(".md")).collect();
+    let partials: Vec<&(&TemplateFile, &str)> =
+        files.iter().filter(|(f, _)| f.name.starts_with('_')).collect();
+    if let Err(e) = md.add_raw_templates(partials.iter().map(|(f, t)| (&f.name, *t))) {
+        let culprit = partials
+            .iter()
+            .find(|(f, _)| e.to_string().contains(f.name.as_str()))
+            .or(partials.first());
+        if let Some((f, _)) = culprit {
+            diags.push(tera_error(&e, f.file, &f.origin));
+        }
+    }
+    for (f, text) in files.iter().filter(|(f, _)| !f.name.starts_with('_')) {
+        if let Err(e) = md.add_raw_template(&f.name, text) {
+            diags.push(tera_error(&e, f.file, &f.origin));
+        }
+    }
+}
+
+/// A template's text in `lang`: each block that is a message replaced by its
+/// translation, or kept in English behind a mark.
+fn translate(
+    f: &TemplateFile,
+    lang: Lang,
+    catalog: &Catalog,
+    misses: &Misses,
+    po: &str,
+    sources: &crate::diag::Sources,
+) -> String {
+    let text = f.text.as_str();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for b in blocks::blocks(text) {
+        out.push_str(&text[last..b.span.start]);
+        last = b.span.end;
+        let Some(id) = &b.message else {
+            out.push_str(&text[b.span.clone()]);
+            continue;
+        };
+        out.push_str(&text[b.lead.clone()]);
+        let body = &text[b.lead.end..b.span.end];
+        let reason = match catalog.find(None, id) {
+            Found::Text(t) => match blocks::tags_differ(id, t) {
+                None => {
+                    out.push_str(t);
+                    continue;
+                }
+                Some(why) => Reason::Tags(why),
+            },
+            Found::Fuzzy => Reason::Fuzzy,
+            Found::Missing => Reason::Missing,
+        };
+        let at = catalog
+            .location(None, id)
+            .map(|(file, line)| format!(" ({}:{line})", sources.name(file)))
+            .unwrap_or_default();
+        let mark = misses.mark(Miss {
+            lang,
+            what: format!("the block at {}:{}", f.origin, b.line),
+            english: id.clone(),
+            reason: reason.clone(),
+            location: Some((f.file, b.lead.end..b.span.end)),
+            hint: match reason {
+                Reason::Missing => {
+                    format!("translate it in {po} (`consentgen i18n extract` adds it there)")
+                }
+                _ => format!(
+                    "check and correct its translation in {po}{at}, then remove the `fuzzy` flag"
+                ),
+            },
+        });
+        out.push_str(&blocks::mark_words(body, &mark));
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Most bytes one template may render: far beyond any real document (a few

@@ -32,17 +32,23 @@ pub const MAX_FOOTNOTE_DEPTH: usize = 4;
 
 /// Writes the events of one document as Typst markup.
 pub fn write(events: &[Event<'_>]) -> String {
-    write_measured(events).0
+    write_measured(events, crate::forms::SIGNER_LABELS.map(str::to_string)).0
+}
+
+/// [`write`], with the signers' lines labelled `labels` (signature, printed
+/// name, date) in the document's language.
+pub fn write_in(events: &[Event<'_>], labels: [String; 3]) -> String {
+    write_measured(events, labels).0
 }
 
 /// How deeply the Typst markup of these events nests (see [`MAX_NESTING`]),
 /// footnotes counted where they are written out, at their references.
 pub fn nesting(events: &[Event<'_>]) -> usize {
-    write_measured(events).1
+    write_measured(events, crate::forms::SIGNER_LABELS.map(str::to_string)).1
 }
 
 /// Writes the markup and returns it with its deepest nesting.
-fn write_measured(events: &[Event<'_>]) -> (String, usize) {
+fn write_measured(events: &[Event<'_>], labels: [String; 3]) -> (String, usize) {
     let mut footnotes = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     // Footnote definitions are lifted out and written at their references.
@@ -79,7 +85,7 @@ fn write_measured(events: &[Event<'_>]) -> (String, usize) {
         depth: 0,
         max_depth: 0,
         last_heading: 0,
-        namer: crate::forms::Namer::new(),
+        namer: crate::forms::Namer::labelled(labels),
     };
     w.run(&body);
     (w.out, w.max_depth)

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::util::{TestDir, pdf_text};
+use crate::util::{TestDir, pdf_body_size, pdf_text};
 
 /// One terminal field: full name, type, accessible name, its dictionary's id.
 #[derive(Debug)]
@@ -465,4 +465,15 @@ fn the_checks_above_catch_what_they_look_for() {
     for want in ["not /Form (7.18.4)", "has no /TU (7.18.4)", "no /Tabs /S (7.18.3)"] {
         assert!(found.contains(want), "{want} in {found}");
     }
+}
+
+#[test]
+fn california_release_forms_are_set_in_14_point_type_and_others_are_not() {
+    // Cal. Civ. Code § 56.11(b)(1): handwritten or no smaller than 14-point type.
+    let t = authorization();
+    for doc in ["authorization", "notes-authorization"] {
+        let size = pdf_body_size(&t.path().join(format!("out/CA/en/{doc}.pdf")));
+        assert_eq!(size, 14.0, "CA {doc}");
+    }
+    assert_eq!(pdf_body_size(&t.path().join("out/CA/en/consent.pdf")), 13.0);
 }

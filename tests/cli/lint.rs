@@ -77,7 +77,7 @@ fn a_template_without_a_required_element_fails_check() {
     // statement (45 C.F.R. § 164.508(c)(2)(iii)).
     let bundled =
         std::fs::read_to_string(crate::util::root().join("templates/authorization.md")).unwrap();
-    let rights = "{{<auth_rights practice={practice} what=\"information\"/>}}";
+    let rights = "{{<auth_rights practice={practice} notes={false}/>}}";
     assert!(bundled.contains(rights));
     t.write("templates/authorization.md", &bundled.replace(rights, ""));
     // A confidentiality form that drops the duty to warn.

@@ -723,7 +723,12 @@ fn a_grade_is_compared_as_it_is_printed() {
         for start in 0..=sentences.len() - n {
             let body = sentences[start..start + n].join(" ");
             let md = format!("# A note\n\n{body}\n");
-            let grade = consentgen::render::from_markdown(md.clone()).score.grade();
+            let grade = consentgen::render::from_markdown(
+                md.clone(),
+                &consentgen::i18n::Language::english(),
+            )
+            .score
+            .grade();
             let printed: f64 = format!("{grade:.1}").parse().unwrap();
             if grade > printed + 1e-9 {
                 found = Some((md, printed));

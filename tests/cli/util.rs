@@ -189,3 +189,33 @@ pub fn rules_in_force(t: &TestDir, state: &str, topic: &str) -> Vec<serde_json::
         one => vec![one.clone()],
     }
 }
+
+/// The type size most text of a PDF is set in (the commonest `Tf` size over
+/// all pages' content, counted by the text shown after it).
+pub fn pdf_body_size(path: &Path) -> f32 {
+    use lopdf::{Document, Object, content::Content};
+    let doc = Document::load(path).unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
+    let mut counts: std::collections::BTreeMap<u32, usize> = Default::default();
+    for (_, page) in doc.get_pages() {
+        let content = Content::decode(&doc.get_page_content(page)).unwrap();
+        let mut size = 0u32;
+        for op in content.operations {
+            match op.operator.as_str() {
+                "Tf" => size = (op.operands[1].as_float().unwrap() * 10.0).round() as u32,
+                "TJ" | "Tj" => {
+                    let glyphs = match &op.operands[0] {
+                        Object::Array(a) => {
+                            a.iter().filter_map(|o| o.as_str().ok()).map(|s| s.len()).sum()
+                        }
+                        Object::String(s, _) => s.len(),
+                        _ => 0,
+                    };
+                    *counts.entry(size).or_default() += glyphs;
+                }
+                _ => {}
+            }
+        }
+    }
+    let (size, _) = counts.into_iter().max_by_key(|&(_, n)| n).expect("no text in the PDF");
+    size as f32 / 10.0
+}

@@ -1,0 +1,357 @@
+//! Languages: documents in English and in Spanish, kept in step.
+//!
+//! English is the source. Every other language's text comes from gettext PO
+//! files ([`po`]): `templates/es.po` holds the templates' blocks ([`blocks`])
+//! and the page strings ([`ui`]); `jurisdictions/es.po` holds the rule text
+//! a client reads (conditions, agencies, deadlines, state names), keyed by
+//! topic and field; the practice's own prose comes from its
+//! `[translations.es]` table. [`extract`] writes the POT files and merges
+//! them into each PO file (`consentgen i18n extract`).
+//!
+//! A text with no current translation (missing, fuzzy, or with tags that
+//! differ from the English) is never printed in English in a translated
+//! document: the English is kept behind a *mark*, a private-use character
+//! pair naming the miss ([`Misses`]), and a document whose text holds a mark
+//! is not built; `build` and `check` name each miss, with its file and line.
+
+pub mod blocks;
+pub mod extract;
+pub mod po;
+pub mod spanish;
+pub mod ui;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::diag::{Diagnostic, FileId};
+pub use crate::model::Lang;
+
+/// What a translation has for one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found<'a> {
+    /// A current translation.
+    Text(&'a str),
+    /// A translation marked fuzzy: made for other English.
+    Fuzzy,
+    /// No translation.
+    Missing,
+}
+
+/// One message of a catalog, with where it was read.
+#[derive(Clone, Debug)]
+struct CatalogEntry {
+    text: String,
+    fuzzy: bool,
+    file: Option<FileId>,
+    line: usize,
+}
+
+/// The messages of one language, from one or more PO files (a later file's
+/// message replaces an earlier one's).
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    entries: HashMap<(Option<String>, String), CatalogEntry>,
+    /// The files read, by name, for messages.
+    pub files: Vec<String>,
+}
+
+impl Catalog {
+    /// Adds a PO file's live messages.
+    pub fn add(&mut self, name: &str, file: Option<FileId>, po: &po::PoFile) {
+        self.files.push(name.to_string());
+        for e in po.entries.iter().filter(|e| !e.obsolete) {
+            let entry = CatalogEntry { text: e.text.clone(), fuzzy: e.fuzzy(), file, line: e.line };
+            self.entries.insert(e.key(), entry);
+        }
+    }
+
+    /// What it has for `id` in `ctxt`.
+    pub fn find(&self, ctxt: Option<&str>, id: &str) -> Found<'_> {
+        match self.entries.get(&(ctxt.map(str::to_string), id.to_string())) {
+            None => Found::Missing,
+            Some(e) if e.text.is_empty() => Found::Missing,
+            Some(e) if e.fuzzy => Found::Fuzzy,
+            Some(e) => Found::Text(&e.text),
+        }
+    }
+
+    /// Where the message is (file and line), when a file has it.
+    pub fn location(&self, ctxt: Option<&str>, id: &str) -> Option<(FileId, usize)> {
+        let e = self.entries.get(&(ctxt.map(str::to_string), id.to_string()))?;
+        Some((e.file?, e.line))
+    }
+
+    /// Whether it has no messages.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Why a text has no usable translation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// No message, or an empty one.
+    Missing,
+    /// A fuzzy message: its English changed.
+    Fuzzy,
+    /// The translation's Tera tags differ from the English's.
+    Tags(String),
+}
+
+impl Reason {
+    fn says(&self) -> String {
+        match self {
+            Reason::Missing => "has no translation".into(),
+            Reason::Fuzzy => "is marked fuzzy: its English changed since it was translated".into(),
+            Reason::Tags(why) => format!("has a translation whose Tera tags differ: {why}"),
+        }
+    }
+}
+
+/// A text a translated document would need but has no translation for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Miss {
+    /// The language.
+    pub lang: Lang,
+    /// What it is, for people: `the block at consent.md:12`.
+    pub what: String,
+    /// The English text.
+    pub english: String,
+    /// Why.
+    pub reason: Reason,
+    /// Where to point: a file and a byte range.
+    pub location: Option<(FileId, std::ops::Range<usize>)>,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl Miss {
+    /// The diagnostic `build` and `check` print.
+    pub fn diagnostic(&self, documents: &[String]) -> Diagnostic {
+        let short: String = self.english.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short = if short.chars().count() > 70 {
+            format!("{}…", short.chars().take(69).collect::<String>())
+        } else {
+            short
+        };
+        let mut d = Diagnostic::error(
+            "untranslated",
+            format!("{} ({}) {}: \"{short}\"", self.what, self.lang.code(), self.reason.says()),
+        )
+        .with_hint(self.hint.clone());
+        if !documents.is_empty() {
+            d = d.with_hint(format!("not built until it is: {}", documents.join(", ")));
+        }
+        if let Some((file, span)) = &self.location {
+            d = d.at(*file, span.clone()).with_label("this text");
+        }
+        d
+    }
+}
+
+/// Opens a mark; the miss's number and [`MARK_END`] follow.
+pub const MARK_START: char = '\u{E000}';
+/// Closes a mark.
+pub const MARK_END: char = '\u{E001}';
+
+/// The misses of a build, numbered as their marks name them.
+#[derive(Debug, Default)]
+pub struct Misses {
+    list: Mutex<Vec<Miss>>,
+}
+
+impl Misses {
+    /// The mark of `miss` (the same miss twice gets the same mark).
+    pub fn mark(&self, miss: Miss) -> String {
+        let mut list = self.list.lock().unwrap_or_else(|e| e.into_inner());
+        let n = match list.iter().position(|m| *m == miss) {
+            Some(n) => n,
+            None => {
+                list.push(miss);
+                list.len() - 1
+            }
+        };
+        format!("{MARK_START}{n}{MARK_END}")
+    }
+
+    /// The text behind a mark: the English, marked.
+    pub fn marked(&self, miss: Miss) -> String {
+        let english = miss.english.clone();
+        format!("{}{english}", self.mark(miss))
+    }
+
+    /// The miss a number names.
+    pub fn get(&self, n: usize) -> Option<Miss> {
+        self.list.lock().unwrap_or_else(|e| e.into_inner()).get(n).cloned()
+    }
+}
+
+/// The numbers of the marks in `text`, in order, each once.
+pub fn marks_in(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(MARK_START) {
+        rest = &rest[i + MARK_START.len_utf8()..];
+        let end = rest.find(MARK_END).unwrap_or(rest.len());
+        if let Ok(n) = rest[..end].parse::<usize>()
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Everything a build needs to write one language: its catalogs and the
+/// build's misses.
+#[derive(Debug)]
+pub struct Translator<'a> {
+    /// The language.
+    pub lang: Lang,
+    /// Template blocks and page strings (`templates/es.po`).
+    pub templates: &'a Catalog,
+    /// Rule text and state names (`jurisdictions/es.po`).
+    pub rules: &'a Catalog,
+    /// Where misses are recorded.
+    pub misses: &'a Misses,
+    /// The PO file rule text belongs in, for hints.
+    pub rules_po: &'a str,
+}
+
+impl Translator<'_> {
+    /// A rule text in this language (`ctxt`: `topic.field`), or the English
+    /// behind a mark.
+    pub fn rule_text(&self, ctxt: &str, english: &str, state: &str) -> String {
+        let reason = match self.rules.find(Some(ctxt), english) {
+            Found::Text(t) => return t.to_string(),
+            Found::Fuzzy => Reason::Fuzzy,
+            Found::Missing => Reason::Missing,
+        };
+        self.misses.marked(Miss {
+            lang: self.lang,
+            what: format!("the rule text `{ctxt}` of {state}"),
+            english: english.to_string(),
+            reason,
+            location: None,
+            hint: format!(
+                "translate it in {} (msgctxt \"{ctxt}\"); `consentgen i18n extract` adds it there",
+                self.rules_po
+            ),
+        })
+    }
+}
+
+/// One language of a build, as the context builders use it: its page
+/// strings, and (for a translation) its catalogs and the practice's words.
+pub struct Language<'a> {
+    /// The language.
+    pub lang: Lang,
+    /// Its page strings.
+    pub ui: ui::Ui,
+    /// Its catalogs, for a language other than English.
+    pub translator: Option<Translator<'a>>,
+    /// The practice's words in it (`[translations.<lang>]`).
+    pub practice: Option<&'a crate::model::PracticeText>,
+}
+
+impl<'a> Language<'a> {
+    /// English: the source, which needs no catalog.
+    pub fn english() -> Language<'static> {
+        Language { lang: Lang::En, ui: ui::Ui::english(), translator: None, practice: None }
+    }
+
+    /// A date written out ("January 1, 2026"; "1 de enero de 2026").
+    pub fn date(&self, d: crate::date::Date) -> String {
+        match self.lang {
+            Lang::En => d.long(),
+            Lang::Es => spanish::long_date(d),
+        }
+    }
+
+    /// A profession in plain words, singular, without article.
+    pub fn profession(&self, p: crate::model::Profession) -> &'static str {
+        match self.lang {
+            Lang::En => p.plain(),
+            Lang::Es => spanish::profession(p),
+        }
+    }
+
+    /// Professions in plain words, plural, as a list.
+    pub fn professions(&self, ps: &[crate::model::Profession]) -> String {
+        match self.lang {
+            Lang::En => crate::render::context::professions_plain(ps),
+            Lang::Es => {
+                let words: Vec<&str> = ps.iter().map(|p| spanish::professions(*p)).collect();
+                spanish::join_list(&words)
+            }
+        }
+    }
+
+    /// A rule text of `state` (`ctxt`: `topic.field`) in this language.
+    pub fn rule_text(&self, ctxt: &str, english: &str, state: &str) -> String {
+        match &self.translator {
+            None => english.to_string(),
+            Some(t) => t.rule_text(ctxt, english, state),
+        }
+    }
+
+    /// A state's name in this language.
+    pub fn state_name(&self, english: &str, state: &str) -> String {
+        self.rule_text(extract::STATE_NAME, english, state)
+    }
+
+    /// The practice's words for `key` (`fees.session`): `given` when the
+    /// practice wrote them in this language, else (for a translation) the
+    /// English behind a mark; `required` false keeps a name in English.
+    pub fn practice_text(
+        &self,
+        key: &str,
+        english: &str,
+        given: Option<&str>,
+        required: bool,
+    ) -> String {
+        let Some(t) = &self.translator else { return english.to_string() };
+        if let Some(g) = given.filter(|g| !g.trim().is_empty()) {
+            return g.to_string();
+        }
+        if !required || english.trim().is_empty() {
+            return english.to_string();
+        }
+        let code = self.lang.code();
+        let (table, field) =
+            key.rsplit_once('.').map_or((String::new(), key), |(a, b)| (format!(".{a}"), b));
+        t.misses.marked(Miss {
+            lang: self.lang,
+            what: format!("the practice's `{key}`"),
+            english: english.to_string(),
+            reason: Reason::Missing,
+            location: None,
+            hint: format!("add its {} words to the practice file: `[translations.{code}{table}]` `{field} = \"...\"`", self.lang.name()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_name_their_misses() {
+        let misses = Misses::default();
+        let miss = |e: &str| Miss {
+            lang: Lang::Es,
+            what: "x".into(),
+            english: e.into(),
+            reason: Reason::Missing,
+            location: None,
+            hint: String::new(),
+        };
+        let a = misses.marked(miss("Hello"));
+        let b = misses.marked(miss("World"));
+        assert_eq!(misses.marked(miss("Hello")), a);
+        let text = format!("Hola {b} y {a} y {b}");
+        assert_eq!(marks_in(&text), [1, 0]);
+        assert_eq!(misses.get(1).unwrap().english, "World");
+    }
+}

@@ -1,0 +1,124 @@
+//! Reads the PO files of the languages a build needs: `<lang>.po` of the
+//! bundled templates, then of each override folder (a later file's message
+//! replaces an earlier one's), and `<lang>.po` of the jurisdiction folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, FileId, Sources};
+use crate::i18n::po::{self, PoFile};
+use crate::i18n::{Catalog, Lang};
+
+/// The catalogs of every language a build writes besides English.
+#[derive(Debug, Default)]
+pub struct Translations {
+    /// Template blocks and page strings, per language.
+    pub templates: BTreeMap<Lang, Catalog>,
+    /// Rule text and state names, per language.
+    pub rules: BTreeMap<Lang, Catalog>,
+    /// Where a translator adds a template message (for hints).
+    pub templates_po: BTreeMap<Lang, String>,
+    /// Where a translator adds a rule text (for hints).
+    pub rules_po: BTreeMap<Lang, String>,
+}
+
+/// Reads one PO file into `sources`; a syntax error is a diagnostic at its
+/// line and column.
+pub fn read_po(
+    sources: &mut Sources,
+    origin: String,
+    text: String,
+) -> Result<(FileId, PoFile), Diagnostic> {
+    let file = sources.add(origin.clone(), text);
+    let text = sources.text(file);
+    match po::parse(text) {
+        Ok(p) => Ok((file, p)),
+        Err(e) => {
+            let start: usize =
+                text.split_inclusive('\n').take(e.line.saturating_sub(1)).map(str::len).sum();
+            let line_len = text[start..].find('\n').unwrap_or(text.len() - start);
+            let at = start + (e.column.saturating_sub(1)).min(line_len);
+            let end = (at + 1).min(start + line_len).max(at);
+            Err(Diagnostic::error("po-syntax", format!("`{origin}` is not a valid PO file: {}", e.message))
+                .at(file, at..end)
+                .with_label("here")
+                .with_hint("PO files hold msgctxt, msgid and msgstr entries of quoted strings; `msgfmt --check` finds the same problems"))
+        }
+    }
+}
+
+/// Loads the catalogs of `langs` (English needs none).
+pub fn load(
+    sources: &mut Sources,
+    langs: &[Lang],
+    template_dirs: &[PathBuf],
+    jurisdictions_dir: Option<&Path>,
+) -> Result<Translations, Vec<Diagnostic>> {
+    let mut out = Translations::default();
+    let mut diags = Vec::new();
+    for &lang in langs.iter().filter(|l| **l != Lang::En) {
+        let name = format!("{}.po", lang.code());
+        let mut catalog = Catalog::default();
+        let mut last = format!("templates/{name}");
+        if let Some((_, text)) =
+            crate::bundle::TEMPLATE_TRANSLATIONS.iter().find(|(n, _)| *n == name)
+        {
+            match read_po(sources, format!("<bundled>/templates/{name}"), text.to_string()) {
+                Ok((file, po)) => catalog.add(&last, Some(file), &po),
+                Err(d) => diags.push(d),
+            }
+        }
+        for dir in template_dirs {
+            let path = dir.join(&name);
+            if !path.is_file() {
+                continue;
+            }
+            match super::read_input(&path)
+                .and_then(|t| read_po(sources, path.display().to_string(), t))
+            {
+                Ok((file, po)) => {
+                    last = path.display().to_string();
+                    catalog.add(&last, Some(file), &po);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        out.templates.insert(lang, catalog);
+        out.templates_po.insert(lang, last);
+
+        let mut rules = Catalog::default();
+        let rules_name = match jurisdictions_dir {
+            None => {
+                let shown = format!("jurisdictions/{name}");
+                if let Some((_, text)) =
+                    crate::bundle::RULE_TRANSLATIONS.iter().find(|(n, _)| *n == name)
+                {
+                    match read_po(
+                        sources,
+                        format!("<bundled>/jurisdictions/{name}"),
+                        text.to_string(),
+                    ) {
+                        Ok((file, po)) => rules.add(&shown, Some(file), &po),
+                        Err(d) => diags.push(d),
+                    }
+                }
+                shown
+            }
+            Some(dir) => {
+                let path = dir.join(&name);
+                if path.is_file() {
+                    match super::read_input(&path)
+                        .and_then(|t| read_po(sources, path.display().to_string(), t))
+                    {
+                        Ok((file, po)) => rules.add(&path.display().to_string(), Some(file), &po),
+                        Err(d) => diags.push(d),
+                    }
+                }
+                path.display().to_string()
+            }
+        };
+        out.rules.insert(lang, rules);
+        out.rules_po.insert(lang, rules_name);
+    }
+    if diags.is_empty() { Ok(out) } else { Err(diags) }
+}
