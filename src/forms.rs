@@ -179,6 +179,8 @@ pub fn role_key(role: &str) -> String {
         "therapist".into()
     } else if has(&["client", "cliente", "paciente"]) {
         "client".into()
+    } else if has(&["young", "joven"]) {
+        "young-person".into()
     } else if has(&["witness", "testigo"]) {
         "witness".into()
     } else {
@@ -300,6 +302,7 @@ mod tests {
         );
         assert_eq!(role_key("Therapist"), "therapist");
         assert_eq!(role_key("Young person"), "young-person");
+        assert_eq!(role_key("Joven"), "young-person");
     }
 
     #[test]

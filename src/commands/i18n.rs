@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use crate::Outcome;
 use crate::diag::Sources;
+use crate::i18n::Lang;
 use crate::i18n::extract::{self, MergeStats};
 use crate::i18n::po::{Entry, PoFile};
-use crate::i18n::{Catalog, Lang};
 use crate::options::InputOptions;
 use crate::report::Reporter;
 
@@ -124,13 +124,13 @@ fn update(
             PoFile::default()
         };
         // Translations the bundled file has, for a practice's own folder.
-        let mut others = Catalog::default();
-        if let Some((_, text)) = bundled.iter().find(|(n, _)| *n == name)
-            && let Ok(po) = crate::i18n::po::parse(text)
-        {
-            others.add(&name, None, &po);
-        }
-        let (merged, stats) = extract::merge(pot, &old, &[&others], lang.code());
+        let others: Vec<PoFile> = bundled
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .filter_map(|(_, text)| crate::i18n::po::parse(text).ok())
+            .collect();
+        let others: Vec<&PoFile> = others.iter().collect();
+        let (merged, stats) = extract::merge(pot, &old, &others, lang.code());
         write(&path, &merged.write())?;
         lines.push(format!("{}: {}", path.display(), describe(stats)));
     }

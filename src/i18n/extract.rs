@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::po::{Entry, PoFile};
-use super::{Catalog, Found, blocks, ui};
+use super::{blocks, ui};
 use crate::model::{Jurisdiction, RuleVersion, Topic, TopicInfo, TopicVisitor};
 
 /// The rule fields a client reads, translated in `jurisdictions/<lang>.po`
@@ -64,7 +64,7 @@ pub const RULE_TEXT: &[(&str, &str, &str)] = &[
     (
         "court_orders",
         "exceptions",
-        "A list item after \"a court can make us share information when\" (\"un tribunal puede obligarnos a compartir información cuando\"): a clause.",
+        "A list item after \"this protection does not hold when\" (\"esta protección no se aplica cuando\"): a clause.",
     ),
     (
         "records",
@@ -271,7 +271,7 @@ fn similarity(a: &str, b: &str) -> f64 {
 /// Merges the messages of `pot` into `old` (a PO file of `lang`), taking a
 /// translation `old` lacks from `others` (e.g. the bundled PO file under a
 /// practice's own). See the module documentation.
-pub fn merge(pot: &[Entry], old: &PoFile, others: &[&Catalog], lang: &str) -> (PoFile, MergeStats) {
+pub fn merge(pot: &[Entry], old: &PoFile, others: &[&PoFile], lang: &str) -> (PoFile, MergeStats) {
     let mut stats = MergeStats::default();
     let by_key: BTreeMap<(Option<String>, String), &Entry> =
         old.entries.iter().map(|e| (e.key(), e)).collect();
@@ -289,16 +289,20 @@ pub fn merge(pot: &[Entry], old: &PoFile, others: &[&Catalog], lang: &str) -> (P
                 e.flags.retain(|f| f != "fuzzy");
             }
             used.push(p.key());
-        } else if let Some(t) = others.iter().find_map(|c| match c.find(p.ctxt.as_deref(), &p.id) {
-            Found::Text(t) => Some(t.to_string()),
-            _ => None,
-        }) {
-            e.text = t;
+        } else if let Some(t) = others
+            .iter()
+            .flat_map(|f| &f.entries)
+            .find(|o| o.key() == p.key() && !o.text.is_empty() && !o.fuzzy() && !o.obsolete)
+        {
+            e.text = t.text.clone();
         } else {
-            // The closest old message of the same context, if close enough.
+            // The closest old message of the same context, if close enough:
+            // of this file, or of the files below it (a practice's changed
+            // copy of a bundled block finds the bundled translation).
             let best = old
                 .entries
                 .iter()
+                .chain(others.iter().flat_map(|f| &f.entries))
                 .filter(|o| {
                     o.ctxt == p.ctxt
                         && !o.text.is_empty()

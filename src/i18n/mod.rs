@@ -20,7 +20,7 @@ pub mod po;
 pub mod spanish;
 pub mod ui;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use crate::diag::{Diagnostic, FileId};
@@ -217,6 +217,8 @@ pub struct Translator<'a> {
     pub misses: &'a Misses,
     /// The PO file rule text belongs in, for hints.
     pub rules_po: &'a str,
+    /// Each state's rule file and its text, to point at a rule text.
+    pub rule_files: BTreeMap<&'a str, (FileId, &'a str)>,
 }
 
 impl Translator<'_> {
@@ -233,7 +235,12 @@ impl Translator<'_> {
             what: format!("the rule text `{ctxt}` of {state}"),
             english: english.to_string(),
             reason,
-            location: None,
+            location: self.rule_files.get(state).and_then(|&(file, text)| {
+                // The value as a TOML basic string, where the file writes it.
+                let quoted = english.replace('\\', "\\\\").replace('"', "\\\"");
+                let at = text.find(&format!("\"{quoted}\""))? + 1;
+                Some((file, at..at + quoted.len()))
+            }),
             hint: format!(
                 "translate it in {} (msgctxt \"{ctxt}\"); `consentgen i18n extract` adds it there",
                 self.rules_po

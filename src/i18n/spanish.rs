@@ -1,7 +1,8 @@
 //! The few Spanish words the program itself writes: dates, professions and
 //! lists. Professions are named by their field ("profesional de la
 //! psicología"), as US Spanish-language health materials often do, so a
-//! sentence needs no gender for a clinician it does not know.
+//! sentence needs no gender for a clinician it does not know; in the plural
+//! the generic masculine ("psicólogos") already names everyone.
 
 use crate::date::Date;
 use crate::model::Profession;
@@ -36,12 +37,14 @@ pub fn profession(p: Profession) -> &'static str {
     }
 }
 
-/// A profession, plural, without an article.
+/// A profession, plural, without an article: the generic masculine plural,
+/// which in Spanish names people of every gender, and reads far more easily
+/// in a list ("psicólogos y psiquiatras") than the singular's field names.
 pub fn professions(p: Profession) -> &'static str {
     match p {
-        Profession::Psychologist => "profesionales de la psicología",
-        Profession::ProfessionalCounselor => "profesionales de la consejería",
-        Profession::ClinicalSocialWorker => "profesionales del trabajo social clínico",
+        Profession::Psychologist => "psicólogos",
+        Profession::ProfessionalCounselor => "consejeros profesionales",
+        Profession::ClinicalSocialWorker => "trabajadores sociales clínicos",
         Profession::MarriageFamilyTherapist => "terapeutas matrimoniales y familiares",
         Profession::Psychiatrist => "psiquiatras",
     }

@@ -87,6 +87,11 @@ impl Inputs {
                         rules,
                         misses: &self.misses,
                         rules_po: po(&self.translations.rules_po, lang),
+                        rule_files: self
+                            .jurisdictions
+                            .iter()
+                            .map(|(code, j)| (code.as_str(), (j.file, self.sources.text(j.file))))
+                            .collect(),
                     }),
                     practice: self.practice.translations.get(&lang),
                 }

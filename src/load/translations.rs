@@ -1,6 +1,7 @@
 //! Reads the PO files of the languages a build needs: `<lang>.po` of the
 //! bundled templates, then of each override folder (a later file's message
-//! replaces an earlier one's), and `<lang>.po` of the jurisdiction folder.
+//! replaces an earlier one's), and the bundled rule texts' `<lang>.po`, then
+//! the `--jurisdictions` folder's.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,24 +87,18 @@ pub fn load(
         out.templates.insert(lang, catalog);
         out.templates_po.insert(lang, last);
 
+        // The bundled rule texts, then a `--jurisdictions` folder's own (its
+        // messages win): a copied or edited rule file keeps the translations
+        // of every text it did not change.
         let mut rules = Catalog::default();
-        let rules_name = match jurisdictions_dir {
-            None => {
-                let shown = format!("jurisdictions/{name}");
-                if let Some((_, text)) =
-                    crate::bundle::RULE_TRANSLATIONS.iter().find(|(n, _)| *n == name)
-                {
-                    match read_po(
-                        sources,
-                        format!("<bundled>/jurisdictions/{name}"),
-                        text.to_string(),
-                    ) {
-                        Ok((file, po)) => rules.add(&shown, Some(file), &po),
-                        Err(d) => diags.push(d),
-                    }
-                }
-                shown
+        if let Some((_, text)) = crate::bundle::RULE_TRANSLATIONS.iter().find(|(n, _)| *n == name) {
+            match read_po(sources, format!("<bundled>/jurisdictions/{name}"), text.to_string()) {
+                Ok((file, po)) => rules.add(&format!("jurisdictions/{name}"), Some(file), &po),
+                Err(d) => diags.push(d),
             }
+        }
+        let rules_name = match jurisdictions_dir {
+            None => format!("jurisdictions/{name}"),
             Some(dir) => {
                 let path = dir.join(&name);
                 if path.is_file() {

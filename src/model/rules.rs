@@ -315,6 +315,10 @@ rule_version!(
         /// `conditions` is the statute's whole list.
         #[serde(default)]
         conditions_complete: bool,
+        /// Any one of `conditions` is enough (the statute's cases are
+        /// alternatives); by default every condition must hold.
+        #[serde(default)]
+        conditions_any: bool,
         /// When parents are or are not told (sentences).
         #[serde(default)]
         parent_notice: Option<String>,

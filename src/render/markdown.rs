@@ -147,6 +147,12 @@ pub fn web_addresses(text: &str) -> Vec<std::ops::Range<usize>> {
 /// text-bearing event, with block boundaries as line breaks. A signature
 /// block reads "Client signature, Client printed name, Date".
 pub fn plain_text(events: &[Event<'_>]) -> String {
+    plain_text_in(events, None)
+}
+
+/// [`plain_text`], with a signer's lines labelled in the document's language
+/// (signature, printed name, date): "Firma (Cliente)".
+pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> String {
     use pulldown_cmark::{Tag, TagEnd};
     // A footnote nothing cites is not shown by either writer: not text either.
     let cited: Vec<String> = events
@@ -183,7 +189,14 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
             match block {
                 FormBlock::Signatures(roles) => {
                     for r in roles {
-                        out.push_str(&format!("{r} signature\n{r} printed name\nDate\n"));
+                        match labels {
+                            None => {
+                                out.push_str(&format!("{r} signature\n{r} printed name\nDate\n"))
+                            }
+                            Some([s, n, d]) => {
+                                out.push_str(&format!("{s} ({r})\n{n} ({r})\n{d}\n"))
+                            }
+                        }
                     }
                 }
                 FormBlock::Fields(labels) => {

@@ -23,25 +23,27 @@ const ALL_DOCUMENTS: [&str; 10] = [
 fn builds_the_bundled_example_from_any_folder() {
     let t = TestDir::new();
     let run = t.run(["build"]).ok();
-    assert!(run.stderr.contains("built 36 documents"), "{}", run.stderr);
+    assert!(run.stderr.contains("built 72 documents"), "{}", run.stderr);
     let files: Vec<String> = t.files("out").into_iter().map(|(p, _)| p).collect();
-    let mut expected = vec!["index.html".to_string(), "manifest.json".to_string()];
-    for s in EXAMPLE_STATES {
-        expected.push(format!("{s}/en/packet.pdf"));
-        expected.push(format!("{s}/en/packet-minor.pdf"));
-        let clinicians: &[&str] = match s {
+    let mut expected =
+        vec!["index.es.html".to_string(), "index.html".to_string(), "manifest.json".to_string()];
+    // Every file in English and in Spanish (the example's `languages`).
+    for (s, lang) in EXAMPLE_STATES.iter().flat_map(|s| [(s, "en"), (s, "es")]) {
+        expected.push(format!("{s}/{lang}/packet.pdf"));
+        expected.push(format!("{s}/{lang}/packet-minor.pdf"));
+        let clinicians: &[&str] = match *s {
             "CA" => &["alopez", "jkim", "rpatel"],
             "NY" => &["dbrown", "rpatel"],
             _ => &["dbrown"],
         };
         for c in clinicians {
             for ext in ["html", "pdf"] {
-                expected.push(format!("{s}/en/clinicians/{c}/consent.{ext}"));
+                expected.push(format!("{s}/{lang}/clinicians/{c}/consent.{ext}"));
             }
         }
         for d in ALL_DOCUMENTS {
             for ext in ["html", "pdf"] {
-                expected.push(format!("{s}/en/{d}.{ext}"));
+                expected.push(format!("{s}/{lang}/{d}.{ext}"));
             }
         }
     }
@@ -172,7 +174,7 @@ fn two_builds_are_byte_identical() {
     t.run(["build", "--out", "b", "--jobs", "1"]).ok();
     let a = t.files("a");
     let b = t.files("b");
-    assert_eq!(a.len(), 80);
+    assert_eq!(a.len(), 159, "78 files per language, two indexes and the manifest");
     assert_eq!(
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
         b.iter().map(|f| &f.0).collect::<Vec<_>>()
@@ -200,7 +202,7 @@ fn a_rebuild_with_nothing_new_writes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let run = t.run(["build"]).ok();
     assert!(
-        run.stderr.contains("0 made, 78 kept; 0 files written, 80 unchanged"),
+        run.stderr.contains("0 made, 156 kept; 0 files written, 159 unchanged"),
         "{}",
         run.stderr
     );
@@ -245,7 +247,11 @@ fn manifest_records_inputs_outputs_and_rules() {
     assert_eq!(m["as_of"], "2026-12-01");
     assert_eq!(m["complete"], true);
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 79, "60 document files, 12 clinician files, 6 packets and the index");
+    assert_eq!(
+        outputs.len(),
+        158,
+        "per language 60 document files, 12 clinician files, 6 packets and the index"
+    );
     let ny = outputs.iter().find(|o| o["path"] == "NY/en/confidentiality.pdf").unwrap();
     let bytes = std::fs::read(t.path().join("out/NY/en/confidentiality.pdf")).unwrap();
     assert_eq!(ny["sha256"], consentgen::write::sha256_hex(&bytes));

@@ -34,7 +34,9 @@ fn build_check_edit_check_diff_rebuild_check() {
 
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     let stale: Vec<&str> = run.stderr.lines().filter_map(|l| l.strip_prefix("stale: ")).collect();
-    // The form that states the rule, and the two packets that hold it.
+    // The form that states the rule, and the two packets that hold it; the
+    // Spanish ones wait for the new text's translation, named at its line
+    // (and the Spanish index no longer lists them).
     assert_eq!(
         stale,
         [
@@ -42,7 +44,14 @@ fn build_check_edit_check_diff_rebuild_check() {
             "NY/en/confidentiality.pdf",
             "NY/en/packet.pdf",
             "NY/en/packet-minor.pdf",
+            "index.es.html",
         ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error[untranslated]: the rule text `duty_to_warn.trigger` of NY (es)")
+            && run.stderr.contains("rules/NY.toml:"),
         "{}",
         run.stderr
     );
@@ -64,8 +73,24 @@ fn build_check_edit_check_diff_rebuild_check() {
     );
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
 
+    // The translator adds the Spanish: the Spanish forms are stale too.
+    let english =
+        text.lines().find(|l| l.contains("is, in our professional judgment, likely")).unwrap();
+    let english = english.split_once('"').unwrap().1.trim_end().trim_end_matches('"');
+    let english = english.replacen("professional judgment", "clinical judgment", 1);
+    t.write(
+        "rules/es.po",
+        &format!(
+            "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+             msgctxt \"duty_to_warn.trigger\"\nmsgid \"{english}\"\nmsgstr \"según nuestro juicio clínico, es probable que actúe de una forma que le haría un daño grave a sí mismo o a otras personas\"\n"
+        ),
+    );
+    let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
+    assert!(!run.stderr.contains("untranslated"), "{}", run.stderr);
+    assert!(run.stderr.contains("stale: NY/es/confidentiality.pdf"), "{}", run.stderr);
+
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
-    assert!(run.stderr.contains("4 made, 74 kept"), "{}", run.stderr);
+    assert!(run.stderr.contains("8 made, 148 kept"), "{}", run.stderr);
     t.run(["check", "--jurisdictions", "rules"]).status(0);
 }
 
@@ -116,8 +141,8 @@ fn build_json_messages_parse() {
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
     assert_eq!(
-        summary["made"], 24,
-        "10 documents, two packets and one clinician's consent, in two formats where HTML applies"
+        summary["made"], 48,
+        "10 documents, two packets and one clinician's consent, in two formats where HTML applies, in two languages"
     );
     let bad = t.run(["check", "nope.toml", "--message-format", "json"]).status(2);
     let lines = json_lines(&bad);

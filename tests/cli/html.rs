@@ -252,8 +252,15 @@ fn every_page_is_one_self_contained_structured_document() {
         assert!(html.contains("<main id=\"content\" tabindex=\"-1\">"), "{p}: skip target");
         // Self-contained: styles inline, no scripts, nothing fetched (a web
         // address in the text is a link to follow, not a resource to load).
-        for needle in ["<script", "<link", " src=\"http", " src=\"//", "url(", "@import"] {
+        for needle in ["<script", " src=\"http", " src=\"//", "url(", "@import"] {
             assert!(!html.contains(needle), "{p}: contains {needle:?}");
+        }
+        // The only links in the head name the page in its other language.
+        for (i, _) in html.match_indices("<link") {
+            assert!(
+                html[i..].starts_with("<link rel=\"alternate\" hreflang=\""),
+                "{p}: a <link> that loads"
+            );
         }
         for (i, _) in html.match_indices("href=\"http") {
             assert!(html[..i].ends_with("<a "), "{p}: an outside address outside a link");
@@ -322,6 +329,7 @@ fn index_lists_every_document_with_links_grade_and_date() {
         .unwrap()
         .iter()
         .filter(|o| o["format"] == "pdf" && !o["document"].as_str().unwrap().starts_with("packet"))
+        .filter(|o| o["language"] == "en")
         .collect();
     assert_eq!(docs.len(), 30 + 6, "10 documents per state and 6 clinician consents");
     for s in STATES {

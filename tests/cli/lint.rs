@@ -116,3 +116,39 @@ fn a_hard_template_fails_the_reading_bar_naming_its_sections() {
     );
     assert!(run.stderr.contains("hint: hardest sections: \"Legal part\""), "{}", run.stderr);
 }
+
+#[test]
+fn every_spanish_document_of_every_state_scores_inflesz_65_or_more() {
+    let t = TestDir::new();
+    let services =
+        "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n";
+    t.write("es/practice.toml", &format!("languages = [\"es\"]\n{}", practice(services)));
+    let run = t
+        .run([
+            "build",
+            "es/practice.toml",
+            "--states",
+            "all",
+            "--formats",
+            "html",
+            "--out",
+            "es/out",
+            "--message-format",
+            "json",
+        ])
+        .ok();
+    let docs: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "document")
+        .collect();
+    assert_eq!(docs.len(), 51 * 10, "every document of every jurisdiction, in Spanish");
+    for d in &docs {
+        let score = d["inflesz"].as_f64().unwrap_or_else(|| panic!("no INFLESZ: {d}"));
+        assert!(score >= 65.0, "{} {} scores INFLESZ {score}", d["state"], d["document"]);
+    }
+    assert!(!run.stdout.contains("missing-element"), "{}", run.stdout);
+    let summary: Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["untranslated"], 0, "{summary}");
+}

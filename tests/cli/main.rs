@@ -8,6 +8,7 @@ mod explain;
 mod forms;
 mod group;
 mod html;
+mod i18n;
 mod init;
 mod lint;
 mod pdf;

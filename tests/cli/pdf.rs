@@ -17,19 +17,20 @@ fn pdfs(t: &TestDir) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn every_pdf_is_tagged_titled_in_english_with_embedded_fonts() {
+fn every_pdf_is_tagged_titled_in_its_language_with_embedded_fonts() {
     let t = example();
     let all = pdfs(&t);
     assert_eq!(
         all.len(),
-        3 * 12 + 6,
-        "10 documents and two packets per state, and 6 clinician consents"
+        2 * (3 * 12 + 6),
+        "10 documents and two packets per state, and 6 clinician consents, in two languages"
     );
     for (path, bytes) in &all {
         assert!(bytes.starts_with(b"%PDF-1.7"), "{path}");
         let pdf = lopdf::Document::load_mem(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
         let catalog = pdf.catalog().unwrap();
-        assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-US", "{path}");
+        let lang: &[u8] = if path.contains("/es/") { b"es-US" } else { b"en-US" };
+        assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), lang, "{path}");
         assert!(catalog.get(b"StructTreeRoot").is_ok(), "{path} is tagged");
         let info =
             pdf.get_dictionary(pdf.trailer.get(b"Info").unwrap().as_reference().unwrap()).unwrap();

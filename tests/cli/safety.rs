@@ -128,7 +128,9 @@ fn diff_names_exactly_the_documents_a_change_alters() {
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
     let run = t.run(["diff", old, new]).ok();
     assert!(
-        run.stdout.ends_with("\ndocuments that change:\n  NY/en/confidentiality\n"),
+        run.stdout.ends_with(
+            "\ndocuments that change:\n  NY/en/confidentiality\n  NY/es/confidentiality\n"
+        ),
         "only the confidentiality form states the duty to warn:\n{}",
         run.stdout
     );
@@ -136,7 +138,10 @@ fn diff_names_exactly_the_documents_a_change_alters() {
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     let changes = json["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "{json}");
-    assert_eq!(changes[0]["documents"], serde_json::json!(["NY/en/confidentiality"]));
+    assert_eq!(
+        changes[0]["documents"],
+        serde_json::json!(["NY/en/confidentiality", "NY/es/confidentiality"])
+    );
     // A change to a state the practice does not serve changes none of its documents.
     let wa = Path::new(new).join("WA.toml");
     let text = std::fs::read_to_string(&wa).unwrap();
@@ -144,7 +149,9 @@ fn diff_names_exactly_the_documents_a_change_alters() {
     let run = t.run(["diff", old, new]).ok();
     assert!(run.stdout.contains("WA `"), "{}", run.stdout);
     assert!(
-        run.stdout.ends_with("\ndocuments that change:\n  NY/en/confidentiality\n"),
+        run.stdout.ends_with(
+            "\ndocuments that change:\n  NY/en/confidentiality\n  NY/es/confidentiality\n"
+        ),
         "{}",
         run.stdout
     );
