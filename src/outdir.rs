@@ -19,9 +19,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, Output};
 use crate::options::InputOptions;
-use crate::write::{MANIFEST, Unsafe, reached_safely, safe_relative};
+use crate::write::{MANIFEST, Unsafe, reached_safely, safe_relative, sha256_hex};
 
 /// Refuses an `--out` that names a file (or lies under one), before anything
 /// is read or rendered.
@@ -222,6 +222,103 @@ fn foreign_files(t: &Targets<'_>) -> Vec<Diagnostic> {
         Diagnostic::error("not-ours", message)
             .with_hint("move them away or choose another --out; --force overwrites them"),
     ]
+}
+
+/// The outputs of states this build leaves out that it keeps as they are:
+/// with `--states` (`selected`), a build is a selection, not a new truth, so
+/// every other state's files stay, and their manifest entries with them,
+/// when the files still hold what the manifest recorded. A file found edited
+/// is kept too, but the manifest no longer lists it.
+pub fn kept_outputs(
+    out: &Path,
+    selected: bool,
+    states: &[String],
+    previous: Option<&Manifest>,
+) -> (Vec<Output>, Vec<Diagnostic>) {
+    let (mut kept, mut edited) = (Vec::new(), Vec::new());
+    if !selected {
+        return (kept, edited);
+    }
+    let others = previous
+        .iter()
+        .flat_map(|m| &m.outputs)
+        .filter(|o| o.about.state.as_ref().is_some_and(|s| !states.contains(s)));
+    for o in others {
+        match crate::write::read_output(out, &o.path) {
+            Some(bytes) if sha256_hex(&bytes) == o.sha256 => kept.push(o.clone()),
+            Some(_) => edited.push(
+                Diagnostic::warning(
+                    "kept-edited",
+                    format!("`{}` was edited since it was built; left in place, no longer listed in the manifest", o.path),
+                )
+                .with_hint("a build of its state with --force replaces it"),
+            ),
+            None => {}
+        }
+    }
+    (kept, edited)
+}
+
+/// The files of an earlier build (its outputs and pending files) this build
+/// no longer makes or keeps, and may remove: with `--states` (`selected`:
+/// the states built), only files of those states and files naming no state.
+pub fn removals<'a>(
+    previous: Option<&'a Manifest>,
+    paths: &[&str],
+    kept: &[Output],
+    selected: Option<&Vec<String>>,
+) -> Vec<&'a str> {
+    let in_scope = |path: &str| {
+        let Some(states) = selected else { return true };
+        let state = previous.and_then(|m| m.output(path)).and_then(|o| o.about.state.as_ref());
+        state.is_none_or(|s| states.contains(s))
+    };
+    previous
+        .iter()
+        .flat_map(|m| {
+            m.outputs
+                .iter()
+                .map(|o| o.path.as_str())
+                .chain(m.pending.iter().map(|p| p.path.as_str()))
+        })
+        .filter(|p| !paths.contains(p) && !kept.iter().any(|k| k.path == *p))
+        .filter(|p| in_scope(p))
+        .collect()
+}
+
+/// After a build's files are written: removes the files of the earlier build
+/// that `removals` names (only those the jail checked: with `--states`, none
+/// of another state), unless this build wrote or kept them; an edited one is
+/// left in place with a warning. Returns how many were removed.
+pub fn remove_previous(
+    out: &Path,
+    previous: Option<&Manifest>,
+    removals: &[&str],
+    files: &[crate::write::OutputFile],
+    kept: &[String],
+) -> (usize, Vec<Diagnostic>) {
+    let mut keep: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    keep.extend(kept.iter().map(String::as_str));
+    let previous_files = previous
+        .iter()
+        .flat_map(|m| {
+            let outputs = m.outputs.iter().map(|o| (o.path.as_str(), o.sha256.as_str()));
+            outputs.chain(m.pending.iter().map(|p| (p.path.as_str(), p.sha256.as_str())))
+        })
+        .filter(|(path, _)| removals.contains(path));
+    let removed = crate::write::remove_obsolete(out, previous_files, &keep);
+    let edited = removed
+        .edited
+        .iter()
+        .map(|path| {
+            Diagnostic::warning(
+                "kept-edited",
+                format!("`{path}` is no longer built, but was edited; left in place"),
+            )
+            .with_hint("delete it yourself if it is not needed")
+        })
+        .collect();
+    (removed.removed, edited)
 }
 
 #[cfg(test)]

@@ -209,3 +209,27 @@ pub fn run_parallel<J: Sync, R: Send>(
         .map(|(m, job)| m.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| f(job)))
         .collect()
 }
+
+/// Every file a build writes: its products, its index pages and the
+/// manifest that lists them (and the outputs `kept` from an earlier build).
+pub fn with_manifest(
+    inputs: &Inputs,
+    as_of: crate::date::Date,
+    products: Vec<Product>,
+    indexes: Vec<OutputFile>,
+    kept: Vec<crate::manifest::Output>,
+) -> Vec<OutputFile> {
+    use crate::manifest::{About, Manifest};
+    let mut entries: Vec<(&OutputFile, About)> =
+        products.iter().map(|p| (&p.file, p.about.clone())).collect();
+    for index in &indexes {
+        entries.push((index, About { format: "html".into(), ..About::default() }));
+    }
+    let mut manifest = Manifest::new(inputs, as_of, &entries);
+    manifest.keep(kept);
+    let manifest = manifest.to_file();
+    let mut files: Vec<OutputFile> = products.into_iter().map(|p| p.file).collect();
+    files.extend(indexes);
+    files.push(manifest);
+    files
+}

@@ -264,6 +264,41 @@ impl Reporter {
     }
 }
 
+/// Reports each document a build made (its reading level) and its lint
+/// findings, as warnings; returns how many documents and findings.
+pub fn documents(
+    reporter: &mut Reporter,
+    sources: &Sources,
+    plan: &crate::plan::Plan,
+    bar: &crate::model::Readability,
+) -> (usize, usize) {
+    use crate::model::Lang;
+    let (mut documents, mut problems) = (0, 0);
+    for d in plan.documents.iter().filter(|d| !d.packet) {
+        documents += 1;
+        let round = crate::plan::grade_1dp;
+        reporter.emit(
+            sources,
+            Record::Document(DocumentRecord {
+                state: d.state.clone(),
+                document: d.id.clone(),
+                clinician: d.clinician.clone(),
+                title: d.rendered.title.clone(),
+                language: d.lang.code().into(),
+                grade: (d.lang == Lang::En).then(|| round(d.rendered.score.grade())),
+                inflesz: (d.lang == Lang::Es).then(|| round(d.rendered.score.inflesz())),
+                effective: d.effective.to_string(),
+            }),
+        );
+        for f in d.lint(bar) {
+            problems += 1;
+            let warning = Diagnostic { severity: crate::diag::Severity::Warning, ..f };
+            reporter.emit(sources, Record::Diagnostic(&warning));
+        }
+    }
+    (documents, problems)
+}
+
 fn to_value(v: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }

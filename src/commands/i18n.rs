@@ -9,13 +9,13 @@
 //! every `<lang>.po` already there, each `--lang`, and the practice's
 //! `languages`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::Outcome;
 use crate::diag::Sources;
 use crate::i18n::Lang;
-use crate::i18n::extract::{self, MergeStats};
-use crate::i18n::po::{Entry, PoFile};
+use crate::i18n::extract;
+use crate::load::translations::{UpdateFailure, update_folder};
 use crate::options::InputOptions;
 use crate::report::Reporter;
 
@@ -54,7 +54,13 @@ pub fn run(opts: &ExtractOptions, reporter: &mut Reporter) -> Outcome {
         inputs.templates.files.values().map(|f| (f.name.as_str(), f.text.as_str())).collect();
     let pot = extract::template_messages(templates);
     let mut lines = Vec::new();
-    match update(&mut sources, &templates_dir, &pot, &langs, crate::bundle::TEMPLATE_TRANSLATIONS) {
+    match update_folder(
+        &mut sources,
+        &templates_dir,
+        &pot,
+        &langs,
+        crate::bundle::TEMPLATE_TRANSLATIONS,
+    ) {
         Ok(l) => lines.extend(l),
         Err(outcome) => return reporter_fail(reporter, &sources, outcome),
     }
@@ -67,7 +73,7 @@ pub fn run(opts: &ExtractOptions, reporter: &mut Reporter) -> Outcome {
         let files: Vec<(&str, &crate::model::Jurisdiction, &str)> =
             files.iter().map(|(n, j, t)| (n.as_str(), *j, *t)).collect();
         let pot = extract::rule_messages(&files);
-        match update(&mut sources, dir, &pot, &langs, crate::bundle::RULE_TRANSLATIONS) {
+        match update_folder(&mut sources, dir, &pot, &langs, crate::bundle::RULE_TRANSLATIONS) {
             Ok(l) => lines.extend(l),
             Err(outcome) => return reporter_fail(reporter, &sources, outcome),
         }
@@ -78,74 +84,9 @@ pub fn run(opts: &ExtractOptions, reporter: &mut Reporter) -> Outcome {
     Outcome::Ok
 }
 
-enum Failure {
-    Diagnostic(crate::diag::Diagnostic),
-    Io(String),
-}
-
-fn reporter_fail(reporter: &mut Reporter, sources: &Sources, f: Failure) -> Outcome {
+fn reporter_fail(reporter: &mut Reporter, sources: &Sources, f: UpdateFailure) -> Outcome {
     match f {
-        Failure::Diagnostic(d) => reporter.fail(sources, &[d]),
-        Failure::Io(e) => reporter.error(&e, "check that the folder is writable"),
+        UpdateFailure::Diagnostic(d) => reporter.fail(sources, &[d]),
+        UpdateFailure::Io(e) => reporter.error(&e, "check that the folder is writable"),
     }
-}
-
-/// Writes `dir/messages.pot` and merges it into each language's PO file
-/// there; returns one line per file for the report.
-fn update(
-    sources: &mut Sources,
-    dir: &Path,
-    pot: &[Entry],
-    langs: &[Lang],
-    bundled: &[(&str, &str)],
-) -> Result<Vec<String>, Failure> {
-    let mut langs: Vec<Lang> = langs.to_vec();
-    for l in Lang::ALL {
-        if dir.join(format!("{}.po", l.code())).is_file() {
-            langs.push(l);
-        }
-    }
-    langs.retain(|l| *l != Lang::En);
-    langs.sort();
-    langs.dedup();
-    let mut lines = Vec::new();
-    let pot_path = dir.join("messages.pot");
-    write(&pot_path, &extract::pot(pot).write())?;
-    lines.push(format!("{}: {} messages", pot_path.display(), pot.len()));
-    for lang in langs {
-        let name = format!("{}.po", lang.code());
-        let path: PathBuf = dir.join(&name);
-        let old = if path.is_file() {
-            let text = crate::load::read_input(&path).map_err(Failure::Diagnostic)?;
-            crate::load::translations::read_po(sources, path.display().to_string(), text)
-                .map_err(Failure::Diagnostic)?
-                .1
-        } else {
-            PoFile::default()
-        };
-        // Translations the bundled file has, for a practice's own folder.
-        let others: Vec<PoFile> = bundled
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .filter_map(|(_, text)| crate::i18n::po::parse(text).ok())
-            .collect();
-        let others: Vec<&PoFile> = others.iter().collect();
-        let (merged, stats) = extract::merge(pot, &old, &others, lang.code());
-        write(&path, &merged.write())?;
-        lines.push(format!("{}: {}", path.display(), describe(stats)));
-    }
-    Ok(lines)
-}
-
-fn describe(s: MergeStats) -> String {
-    format!(
-        "{} translated, {} fuzzy, {} untranslated, {} obsolete",
-        s.translated, s.fuzzy, s.untranslated, s.obsolete
-    )
-}
-
-fn write(path: &Path, text: &str) -> Result<(), Failure> {
-    crate::write::write_atomic(path, text.as_bytes())
-        .map(|_| ())
-        .map_err(|e| Failure::Io(format!("cannot write {}: {e:#}", path.display())))
 }

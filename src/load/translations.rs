@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::i18n::po::{self, PoFile};
+use crate::i18n::extract::{self, MergeStats};
+use crate::i18n::po::{self, Entry, PoFile};
 use crate::i18n::{Catalog, Lang};
 
 /// The catalogs of every language a build writes besides English.
@@ -116,4 +117,72 @@ pub fn load(
         out.rules_po.insert(lang, rules_name);
     }
     if diags.is_empty() { Ok(out) } else { Err(diags) }
+}
+
+/// Why a PO folder could not be updated.
+pub enum UpdateFailure {
+    /// A PO file there is not valid.
+    Diagnostic(crate::diag::Diagnostic),
+    /// A file could not be written.
+    Io(String),
+}
+
+/// Writes `dir/messages.pot` and merges it into each language's PO file
+/// there; returns one line per file for the report.
+pub fn update_folder(
+    sources: &mut Sources,
+    dir: &Path,
+    pot: &[Entry],
+    langs: &[Lang],
+    bundled: &[(&str, &str)],
+) -> Result<Vec<String>, UpdateFailure> {
+    let mut langs: Vec<Lang> = langs.to_vec();
+    for l in Lang::ALL {
+        if dir.join(format!("{}.po", l.code())).is_file() {
+            langs.push(l);
+        }
+    }
+    langs.retain(|l| *l != Lang::En);
+    langs.sort();
+    langs.dedup();
+    let mut lines = Vec::new();
+    let pot_path = dir.join("messages.pot");
+    write(&pot_path, &extract::pot(pot).write())?;
+    lines.push(format!("{}: {} messages", pot_path.display(), pot.len()));
+    for lang in langs {
+        let name = format!("{}.po", lang.code());
+        let path: PathBuf = dir.join(&name);
+        let old = if path.is_file() {
+            let text = crate::load::read_input(&path).map_err(UpdateFailure::Diagnostic)?;
+            crate::load::translations::read_po(sources, path.display().to_string(), text)
+                .map_err(UpdateFailure::Diagnostic)?
+                .1
+        } else {
+            PoFile::default()
+        };
+        // Translations the bundled file has, for a practice's own folder.
+        let others: Vec<PoFile> = bundled
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .filter_map(|(_, text)| crate::i18n::po::parse(text).ok())
+            .collect();
+        let others: Vec<&PoFile> = others.iter().collect();
+        let (merged, stats) = extract::merge(pot, &old, &others, lang.code());
+        write(&path, &merged.write())?;
+        lines.push(format!("{}: {}", path.display(), describe(stats)));
+    }
+    Ok(lines)
+}
+
+fn describe(s: MergeStats) -> String {
+    format!(
+        "{} translated, {} fuzzy, {} untranslated, {} obsolete",
+        s.translated, s.fuzzy, s.untranslated, s.obsolete
+    )
+}
+
+fn write(path: &Path, text: &str) -> Result<(), UpdateFailure> {
+    crate::write::write_atomic(path, text.as_bytes())
+        .map(|_| ())
+        .map_err(|e| UpdateFailure::Io(format!("cannot write {}: {e:#}", path.display())))
 }

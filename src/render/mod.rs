@@ -9,6 +9,7 @@ pub mod index;
 pub mod markdown;
 pub mod packet;
 pub mod templates;
+pub mod topics;
 pub mod typst;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
