@@ -7,22 +7,24 @@
 use crate::date::Date;
 use crate::model::Profession;
 
+/// The months, lower case, as Spanish dates write them.
+pub const MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
 /// A date the Spanish way: "1 de enero de 2026".
 pub fn long_date(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
     format!("{} de {} de {}", d.day(), MONTHS[usize::from(d.month()) - 1], d.year())
 }
 

@@ -106,6 +106,11 @@ impl Ui {
         self.0.get(key).map_or(key, String::as_str)
     }
 
+    /// The labels of a signer's three lines: signature, printed name, date.
+    pub fn signer_labels(&self) -> [String; 3] {
+        ["signature", "printed_name", "date"].map(|k| self.get(k).to_string())
+    }
+
     /// Every string, joined (to find marks in them).
     pub fn all_text(&self) -> String {
         self.0.values().map(String::as_str).collect::<Vec<_>>().join("\n")

@@ -43,8 +43,7 @@ pub fn write_in(events: &[Event<'_>], ui: &Ui) -> String {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
     let mut out = String::with_capacity(events.len() * 24);
-    let mut namer =
-        Namer::labelled(["signature", "printed_name", "date"].map(|k| ui.get(k).to_string()));
+    let mut namer = Namer::labelled(ui.signer_labels());
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
     let mut listed = false;

@@ -168,21 +168,7 @@ pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> Stri
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i]
             && !cited.contains(&label.to_lowercase())
         {
-            let mut depth = 0usize;
-            while i < events.len() {
-                match &events[i] {
-                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                    Event::End(TagEnd::FootnoteDefinition) => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            i += 1;
+            i = matching_end(events, i).map_or(events.len(), |end| end + 1);
             continue;
         }
         if let Some((block, end)) = form_block(events, i) {
@@ -220,6 +206,24 @@ pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> Stri
         }
     }
     out
+}
+
+/// The index of the `End` event that closes the element `events[start]` opens.
+pub fn matching_end(events: &[Event<'_>], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

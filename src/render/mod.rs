@@ -36,7 +36,7 @@ pub fn from_markdown(markdown: String, lang: &crate::i18n::Language<'_>) -> Rend
     let events = markdown::events(&markdown);
     let title = title(&events);
     let html = html::write_in(&events, &lang.ui);
-    let labels = ["signature", "printed_name", "date"].map(|k| lang.ui.get(k).to_string());
+    let labels = lang.ui.signer_labels();
     let text =
         markdown::plain_text_in(&events, (lang.lang != crate::i18n::Lang::En).then_some(&labels));
     let typst = typst::write_in(&events, labels);

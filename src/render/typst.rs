@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
-use super::markdown;
+use super::markdown::{self, matching_end};
 
 /// The deepest nesting of elements (block quotes, lists and their items,
 /// emphasis, links, footnotes, ...) a document may have: every document of
@@ -56,22 +56,9 @@ fn write_measured(events: &[Event<'_>], labels: [String; 3]) -> (String, usize) 
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
             let start = i + 1;
-            let mut depth = 0;
-            while i < events.len() {
-                match &events[i] {
-                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                    Event::End(TagEnd::FootnoteDefinition) => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
+            i = matching_end(events, i).unwrap_or(events.len());
             // pulldown-cmark pairs labels without regard to case; so do we.
-            footnotes.insert(label.to_lowercase(), &events[start..i.min(events.len())]);
+            footnotes.insert(label.to_lowercase(), &events[start..i]);
         } else {
             body.push(&events[i]);
         }
@@ -545,24 +532,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
 fn is_safe_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p))
-}
-
-/// The index of the `End` event that closes the element `events[start]` opens.
-fn matching_end(events: &[Event<'_>], start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, e) in events.iter().enumerate().skip(start) {
-        match e {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 mod escape;
