@@ -1,16 +1,7 @@
 //! The CI loop: build, check, change a rule, check, diff, rebuild, check;
 //! and `--message-format json`.
 
-use serde_json::Value;
-
-use crate::util::{Run, TestDir};
-
-fn json_lines(run: &Run) -> Vec<Value> {
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
+use crate::util::{TestDir, json_lines};
 
 #[test]
 fn build_check_edit_check_diff_rebuild_check() {

@@ -1,31 +1,32 @@
 //! Spanish forms (issue 18): every document in each language of the practice,
 //! translations from PO files, drift caught and named, plain Spanish scored.
 
+use consentgen::i18n::spanish::MONTHS;
 use lopdf::{Document, Object};
 use serde_json::Value;
 
-use crate::util::{TestDir, html_text, pdf_text, root};
-
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
+use crate::util::{TestDir, html_text, json_lines, pdf_text, root};
 
 /// A folder holding the bundled example practice (English and Spanish).
 fn practice(t: &TestDir) {
     let text = std::fs::read_to_string(root().join("examples/practice.toml")).unwrap();
     assert!(text.contains("languages = [\"en\", \"es\"]"), "the example builds Spanish too");
     t.write("p/practice.toml", &text);
+}
+
+/// Writes the practice's own copy of the privacy acknowledgment with one
+/// sentence changed; returns the bundled text and the changed block's line.
+fn change_acknowledgment(t: &TestDir) -> (String, usize) {
+    let original =
+        std::fs::read_to_string(root().join("templates/privacy-acknowledgment.md")).unwrap();
+    let line = original
+        .lines()
+        .position(|l| l.starts_with("By signing, you say"))
+        .expect("the acknowledgment")
+        + 1;
+    let changed = original.replacen("By signing, you say", "By signing this, you say", 1);
+    t.write("p/templates/privacy-acknowledgment.md", &changed);
+    (original, line)
 }
 
 /// Whether `text` holds a date written the Spanish way ("1 de enero de 2026").
@@ -160,8 +161,7 @@ fn spanish_forms_are_plain_spanish_by_the_inflesz_score() {
             "json",
         ])
         .status(1);
-    let problems: Vec<Value> =
-        run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let problems = json_lines(&run);
     assert!(
         problems.iter().any(|p| p["code"] == "reading-score"
             && p["message"].as_str().unwrap().contains("TX consent (es)")),
@@ -174,15 +174,7 @@ fn spanish_forms_are_plain_spanish_by_the_inflesz_score() {
 fn a_changed_english_block_holds_back_its_spanish_forms_and_names_the_line() {
     let t = TestDir::new();
     practice(&t);
-    let original =
-        std::fs::read_to_string(root().join("templates/privacy-acknowledgment.md")).unwrap();
-    let line = original
-        .lines()
-        .position(|l| l.starts_with("By signing, you say"))
-        .expect("the acknowledgment")
-        + 1;
-    let changed = original.replacen("By signing, you say", "By signing this, you say", 1);
-    t.write("p/templates/privacy-acknowledgment.md", &changed);
+    let (_, line) = change_acknowledgment(&t);
 
     let run = t
         .run(["build", "p/practice.toml", "--out", "out", "--states", "CA", "--formats", "html"])
@@ -214,8 +206,7 @@ fn a_changed_english_block_holds_back_its_spanish_forms_and_names_the_line() {
             "json",
         ])
         .status(1);
-    let problems: Vec<Value> =
-        run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let problems = json_lines(&run);
     let p = problems.iter().find(|p| p["code"] == "untranslated").expect(&run.stdout);
     assert!(p["file"].as_str().unwrap().ends_with("templates/privacy-acknowledgment.md"), "{p}");
     assert_eq!(p["line"], line);
@@ -227,12 +218,7 @@ fn a_changed_english_block_holds_back_its_spanish_forms_and_names_the_line() {
 fn extract_marks_changed_text_fuzzy_and_removed_text_obsolete_and_fuzzy_is_not_built() {
     let t = TestDir::new();
     practice(&t);
-    let original =
-        std::fs::read_to_string(root().join("templates/privacy-acknowledgment.md")).unwrap();
-    t.write(
-        "p/templates/privacy-acknowledgment.md",
-        &original.replacen("By signing, you say", "By signing this, you say", 1),
-    );
+    let (original, _) = change_acknowledgment(&t);
     t.run(["i18n", "extract", "p/practice.toml", "--lang", "es"]).ok();
     let po = t.read("p/templates/es.po");
     let entry = po.split("\n\n").find(|e| e.contains("By signing this, you say")).expect(&po);
@@ -287,8 +273,7 @@ fn rule_text_without_its_spanish_holds_back_the_forms_that_print_it() {
             "json",
         ])
         .status(1);
-    let problems: Vec<Value> =
-        run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let problems = json_lines(&run);
     let p = problems
         .iter()
         .find(|p| p["code"] == "untranslated" && p["file"].as_str().unwrap().ends_with("NY.toml"))

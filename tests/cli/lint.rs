@@ -3,11 +3,15 @@
 
 use serde_json::Value;
 
-use crate::util::TestDir;
+use crate::util::{Run, TestDir, json_lines};
 
 const EVERY_DOCUMENT: &str = "documents = [\"client-information\", \"consent\", \"confidentiality\", \"telehealth\", \"minors\", \"privacy-notice\", \"privacy-acknowledgment\", \"authorization\", \"notes-authorization\"]\n";
 
 const OFFICE: &str = "[[locations]]\nname = \"Main office\"\naddress = \"1 Main Street, Fresno, CA 93721\"\nstate = \"CA\"\n";
+
+/// Every service, and self-pay clients: every document a state can have.
+const EVERY_SERVICE: &str =
+    "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n";
 
 fn practice(services: &str) -> String {
     format!(
@@ -15,41 +19,39 @@ fn practice(services: &str) -> String {
     )
 }
 
+/// Builds `NAME/practice.toml` for every state (HTML) into `NAME/out`;
+/// returns the run and its document records.
+fn build_every_state(t: &TestDir, name: &str) -> (Run, Vec<Value>) {
+    let practice = format!("{name}/practice.toml");
+    let out = format!("{name}/out");
+    let args = [
+        "build",
+        &practice,
+        "--states",
+        "all",
+        "--formats",
+        "html",
+        "--out",
+        &out,
+        "--message-format",
+        "json",
+    ];
+    let run = t.run(args).ok();
+    let docs = json_lines(&run).into_iter().filter(|l| l["type"] == "document").collect();
+    (run, docs)
+}
+
 #[test]
 fn every_document_of_every_state_renders_and_reads_at_grade_8_or_below() {
     let t = TestDir::new();
     for (name, services, per_state) in [
-        (
-            "all",
-            "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n",
-            10,
-        ),
+        ("all", EVERY_SERVICE, 10),
         // No telehealth form without telehealth, no minors form without
         // minors, no Good Faith Estimate notice without self-pay clients.
         ("plain", "[services]\nin_person = true\n[fees]\ninsurance = false\n", 7),
     ] {
         t.write(&format!("{name}/practice.toml"), &practice(services));
-        let out = format!("{name}/out");
-        let run = t
-            .run([
-                "build",
-                &format!("{name}/practice.toml"),
-                "--states",
-                "all",
-                "--formats",
-                "html",
-                "--out",
-                &out,
-                "--message-format",
-                "json",
-            ])
-            .ok();
-        let docs: Vec<Value> = run
-            .stdout
-            .lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .filter(|l| l["type"] == "document")
-            .collect();
+        let (run, docs) = build_every_state(&t, name);
         assert_eq!(docs.len(), 51 * per_state, "every document of every jurisdiction");
         for d in &docs {
             let grade = d["grade"].as_f64().unwrap();
@@ -120,35 +122,14 @@ fn a_hard_template_fails_the_reading_bar_naming_its_sections() {
 #[test]
 fn every_spanish_document_of_every_state_scores_inflesz_65_or_more() {
     let t = TestDir::new();
-    let services =
-        "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n";
-    t.write("es/practice.toml", &format!("languages = [\"es\"]\n{}", practice(services)));
-    let run = t
-        .run([
-            "build",
-            "es/practice.toml",
-            "--states",
-            "all",
-            "--formats",
-            "html",
-            "--out",
-            "es/out",
-            "--message-format",
-            "json",
-        ])
-        .ok();
-    let docs: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|l| l["type"] == "document")
-        .collect();
+    t.write("es/practice.toml", &format!("languages = [\"es\"]\n{}", practice(EVERY_SERVICE)));
+    let (run, docs) = build_every_state(&t, "es");
     assert_eq!(docs.len(), 51 * 10, "every document of every jurisdiction, in Spanish");
     for d in &docs {
         let score = d["inflesz"].as_f64().unwrap_or_else(|| panic!("no INFLESZ: {d}"));
         assert!(score >= 65.0, "{} {} scores INFLESZ {score}", d["state"], d["document"]);
     }
     assert!(!run.stdout.contains("missing-element"), "{}", run.stdout);
-    let summary: Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    let summary = json_lines(&run).pop().unwrap();
     assert_eq!(summary["untranslated"], 0, "{summary}");
 }

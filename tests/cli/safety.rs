@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{EPOCH, Run, TestDir};
+use crate::util::{EPOCH, Run, TestDir, json_lines};
 
 /// Runs `consentgen ARGS` in `t`, killing it after `limit`: a test of a
 /// hang must fail, not hang itself.
@@ -643,13 +643,6 @@ fn a_clinician_id_must_make_a_portable_folder_name() {
 }
 
 // 8. check says which kind of problem it found; dates and grades that do not drift.
-
-fn json_lines(run: &Run) -> Vec<Value> {
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
 
 #[test]
 fn check_separates_outdated_forms_from_failed_lint() {
