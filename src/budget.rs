@@ -13,12 +13,18 @@
 //!   document in all (Tera itself bounds one call to 100,000 but not a loop
 //!   inside a loop); going past it is an error at the template's line.
 //!
-//! Neither engine can be interrupted, so [`run`] runs the work on a thread
-//! of its own and stops waiting when the budget is spent. From then on the
-//! budget is [`spent`]: no further work starts, the command reports the
-//! error and the process exits (exit 2), which ends the abandoned thread.
+//! Neither engine can be interrupted, so [`Budget::run`] runs the work on a
+//! thread of its own and stops waiting when the budget is spent. From then
+//! on that budget is [`spent`](Budget::spent): no further work of that
+//! build starts, and the build reports the error (exit 2). The abandoned
+//! thread ends with the process, or, in a library that builds again, when
+//! the engine returns; a normal run joins every thread it starts.
+//!
+//! A budget belongs to one build (issue 30): each [`Budget`] has its own
+//! "spent" flag, so two builds in one process do not stop each other.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -31,39 +37,44 @@ pub const MEMORY_BYTES: u64 = 1 << 30;
 /// Loop steps Tera's `range` may make in one render, in all.
 pub const MAX_RANGE_STEPS: usize = 1_000_000;
 
-/// The limits of one command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The limits of one build, and whether some of its work went over them.
+/// Clones share the "spent" flag: they are the same build's budget.
+#[derive(Clone, Debug)]
 pub struct Budget {
     /// Seconds per render or compile.
     pub seconds: u64,
     /// Pages per PDF.
     pub pages: usize,
+    spent: Arc<AtomicBool>,
 }
 
 impl Default for Budget {
     fn default() -> Budget {
-        Budget { seconds: DEFAULT_SECONDS, pages: DEFAULT_PAGES }
+        Budget::new(DEFAULT_SECONDS, DEFAULT_PAGES)
     }
 }
 
-static SECONDS: AtomicU64 = AtomicU64::new(DEFAULT_SECONDS);
-static PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_PAGES);
-static SPENT: AtomicBool = AtomicBool::new(false);
-
-/// Sets the budget of this process (the command line's flags).
-pub fn set(b: Budget) {
-    SECONDS.store(b.seconds.max(1), Ordering::Relaxed);
-    PAGES.store(b.pages.max(1), Ordering::Relaxed);
+impl PartialEq for Budget {
+    fn eq(&self, other: &Budget) -> bool {
+        self.seconds == other.seconds && self.pages == other.pages
+    }
 }
 
-/// The budget in force.
-pub fn current() -> Budget {
-    Budget { seconds: SECONDS.load(Ordering::Relaxed), pages: PAGES.load(Ordering::Relaxed) }
-}
+impl Budget {
+    /// A fresh budget (at least one second and one page).
+    pub fn new(seconds: u64, pages: usize) -> Budget {
+        Budget { seconds: seconds.max(1), pages: pages.max(1), spent: Arc::default() }
+    }
 
-/// Whether some work went over its budget: nothing more is started.
-pub fn spent() -> bool {
-    SPENT.load(Ordering::Relaxed)
+    /// The same limits, not spent: for another build.
+    pub fn fresh(&self) -> Budget {
+        Budget::new(self.seconds, self.pages)
+    }
+
+    /// Whether some work went over this budget: nothing more is started.
+    pub fn spent(&self) -> bool {
+        self.spent.load(Ordering::Relaxed)
+    }
 }
 
 /// How work went over its budget.
@@ -77,48 +88,54 @@ pub enum Overrun {
     Stopped,
 }
 
-/// Runs `f` on a thread of its own (with a stack as large as Typst needs)
-/// and waits for it within the time budget, watching memory. On an overrun
-/// the thread is abandoned, still running, and the budget is [`spent`]. A
-/// panic in `f` is passed on.
-pub fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Overrun> {
-    if spent() {
-        return Err(Overrun::Stopped);
-    }
-    let limit = Duration::from_secs(current().seconds);
-    let (tx, rx) = mpsc::sync_channel(1);
-    let worker = std::thread::Builder::new()
-        .name("consentgen-template".into())
-        .stack_size(16 << 20)
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .expect("a thread can be started");
-    let started = Instant::now();
-    loop {
-        let left = limit.saturating_sub(started.elapsed());
-        match rx.recv_timeout(left.min(Duration::from_millis(50))) {
-            Ok(value) => {
-                let _ = worker.join();
-                return Ok(value);
-            }
-            Err(RecvTimeoutError::Disconnected) => match worker.join() {
-                Err(panic) => std::panic::resume_unwind(panic),
-                Ok(()) => unreachable!("the worker sends before it ends"),
-            },
-            Err(RecvTimeoutError::Timeout) => {
-                let overrun = if started.elapsed() >= limit {
-                    Some(Overrun::Time(limit.as_secs()))
-                } else {
-                    resident_bytes().filter(|b| *b > MEMORY_BYTES).map(Overrun::Memory)
-                };
-                if let Some(o) = overrun {
-                    // Work running beside this one may notice the same memory:
-                    // only the first to spend the budget reports it.
-                    let first = SPENT
-                        .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
-                        .is_ok();
-                    return Err(if first { o } else { Overrun::Stopped });
+impl Budget {
+    /// Runs `f` on a thread of its own (with a stack as large as Typst needs)
+    /// and waits for it within the time budget, watching memory. On an overrun
+    /// the thread is abandoned, still running, and the budget is spent. A
+    /// panic in `f` is passed on.
+    pub fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Overrun> {
+        if self.spent() {
+            return Err(Overrun::Stopped);
+        }
+        let limit = Duration::from_secs(self.seconds);
+        let (tx, rx) = mpsc::sync_channel(1);
+        let worker = std::thread::Builder::new()
+            .name("consentgen-template".into())
+            .stack_size(16 << 20)
+            .spawn(move || {
+                let _ = tx.send(f());
+            })
+            .expect("a thread can be started");
+        let started = Instant::now();
+        loop {
+            let left = limit.saturating_sub(started.elapsed());
+            match rx.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok(value) => {
+                    let _ = worker.join();
+                    return Ok(value);
+                }
+                Err(RecvTimeoutError::Disconnected) => match worker.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("the worker sends before it ends"),
+                },
+                Err(RecvTimeoutError::Timeout) => {
+                    let overrun = if started.elapsed() >= limit {
+                        Some(Overrun::Time(limit.as_secs()))
+                    } else {
+                        resident_bytes().filter(|b| *b > MEMORY_BYTES).map(Overrun::Memory)
+                    };
+                    if let Some(o) = overrun {
+                        // Work running beside this one may notice the same memory:
+                        // only the first to spend the budget reports it.
+                        let first = self
+                            .spent
+                            .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
+                            .is_ok();
+                        return Err(if first { o } else { Overrun::Stopped });
+                    }
                 }
             }
         }
@@ -155,9 +172,22 @@ mod tests {
 
     #[test]
     fn work_within_the_budget_returns_its_value_and_panics_pass_on() {
-        assert_eq!(run(|| 6 * 7), Ok(42));
-        let caught = std::panic::catch_unwind(|| run(|| panic!("boom")));
+        let b = Budget::default();
+        assert_eq!(b.run(|| 6 * 7), Ok(42));
+        let caught = std::panic::catch_unwind(|| b.run(|| panic!("boom")));
         assert!(caught.is_err());
         assert!(resident_bytes().is_none_or(|b| b > 0));
+    }
+
+    #[test]
+    fn each_build_has_its_own_budget() {
+        let first = Budget::new(1, 10);
+        let over = first.run(|| std::thread::sleep(Duration::from_millis(1500)));
+        assert_eq!(over, Err(Overrun::Time(1)));
+        assert!(first.spent());
+        assert_eq!(first.run(|| 1), Err(Overrun::Stopped), "a spent budget starts nothing");
+        let second = first.fresh();
+        assert!(!second.spent(), "another build starts with a fresh budget");
+        assert_eq!(second.run(|| 2), Ok(2));
     }
 }

@@ -3,6 +3,12 @@
 
 include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 
+/// A hash of the program's source (see `build.rs`): two binaries with the
+/// same id make the same bytes from the same inputs.
+pub fn build_id() -> &'static str {
+    env!("CONSENTGEN_SOURCE_ID")
+}
+
 /// The bundled example practice.
 pub const EXAMPLE_PRACTICE: &str = include_str!("../examples/practice.toml");
 
@@ -30,7 +36,7 @@ pub fn rules_version() -> RulesVersion {
     let mut listing = String::new();
     let mut last_reviewed = String::new();
     for (name, text) in JURISDICTIONS {
-        let sha = crate::write::sha256_hex(text.as_bytes());
+        let sha = crate::io::sha256_hex(text.as_bytes());
         let _ = writeln!(listing, "{sha}  jurisdictions/{name}");
         let reviewed = text
             .lines()
@@ -43,6 +49,6 @@ pub fn rules_version() -> RulesVersion {
     RulesVersion {
         files: JURISDICTIONS.len(),
         last_reviewed,
-        sha256: crate::write::sha256_hex(listing.as_bytes()),
+        sha256: crate::io::sha256_hex(listing.as_bytes()),
     }
 }

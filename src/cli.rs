@@ -31,8 +31,12 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of practice.toml and of the jurisdiction files, for editors
     Schema(SchemaArgs),
-    /// Fill a generated PDF's form fields by name, from a JSON file of values
+    /// Fill a generated PDF's form fields by id, from a JSON file of values
     Fill(FillArgs),
+    /// Write a state's review sheet for counsel (what the forms say, the drafts, sources, hashes)
+    Review(ReviewArgs),
+    /// List a generated PDF's form fields: ids, types, labels, required or not
+    Fields(FieldsArgs),
     /// Translations: update the PO files from the templates and rule files
     #[command(subcommand)]
     I18n(I18nCommand),
@@ -69,7 +73,7 @@ fn parse_lang(s: &str) -> Result<crate::model::Lang, String> {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Folder of jurisdiction files to use instead of the bundled ones
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "CONSENTGEN_JURISDICTIONS")]
     pub jurisdictions: Option<PathBuf>,
     /// Folder of templates that override bundled ones of the same name
     #[arg(long, value_name = "DIR")]
@@ -131,6 +135,9 @@ pub struct BuildArgs {
     /// Overwrite files consentgen did not write, and build into a folder that holds inputs
     #[arg(long)]
     pub force: bool,
+    /// Build into a folder whose manifest names another practice, replacing its forms (a renamed practice)
+    #[arg(long)]
+    pub replace_practice: bool,
 }
 
 /// `consentgen check`.
@@ -157,7 +164,7 @@ pub struct ExplainArgs {
     #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
     pub format: ExplainFormatArg,
     /// Folder of jurisdiction files to use instead of the bundled ones
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "CONSENTGEN_JURISDICTIONS")]
     pub jurisdictions: Option<PathBuf>,
 }
 
@@ -182,6 +189,27 @@ pub struct DiffArgs {
     pub format: ExplainFormatArg,
 }
 
+/// `consentgen review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// USPS code of the state, e.g. CA
+    pub state: String,
+    /// The practice file (default: the bundled example); its reviews.toml is read
+    pub practice: Option<PathBuf>,
+    /// Folder the sheet is written into (XX-review.html and .pdf)
+    #[arg(long, value_name = "DIR", default_value = "review")]
+    pub out: PathBuf,
+    /// Output format: text writes the sheet; json prints the records
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
+    pub format: ExplainFormatArg,
+    /// Review the rules in effect on this date (default: SOURCE_DATE_EPOCH's date, else today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub inputs: InputArgs,
+}
+
 /// `consentgen init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -203,7 +231,7 @@ pub struct SchemaArgs {
 pub struct FillArgs {
     /// The PDF form to fill (made by `consentgen build`)
     pub form: PathBuf,
-    /// JSON object of values by field name, e.g. {"client.name": "Ana Ruiz"} (`-`: standard input)
+    /// JSON object of values by field id, e.g. {"client.name": "Ana Ruiz"} (`-`: standard input)
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// Where to write the filled PDF
@@ -212,6 +240,16 @@ pub struct FillArgs {
     /// Draw the values into the pages and remove the form fields
     #[arg(long)]
     pub flatten: bool,
+}
+
+/// `consentgen fields`.
+#[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// The PDF form (made by `consentgen build`)
+    pub form: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
+    pub format: ExplainFormatArg,
 }
 
 /// The input files that have a schema.
@@ -223,6 +261,8 @@ pub enum SchemaFile {
     Jurisdiction,
     /// What a document template can read (the template context)
     Context,
+    /// reviews.toml (counsel's decisions)
+    Reviews,
 }
 
 /// `--message-format`.

@@ -90,7 +90,7 @@ impl Diagnostic {
 }
 
 /// The text of every input file a diagnostic may point into.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     files: SimpleFiles<String, String>,
     count: usize,
@@ -227,6 +227,16 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// Whether any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
+}
+
+/// The allowed name closest to a misspelt one, if any is close.
+pub fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (strsim::damerau_levenshtein(word, a), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 3))
+        .min()
+        .map(|(_, a)| a)
 }
 
 #[cfg(test)]

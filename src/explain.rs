@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use crate::date::Date;
 use crate::load::LoadedJurisdiction;
 use crate::load::hosts::{self, HostKind};
-use crate::model::{Profession, TOPICS};
-use crate::render::context::{board_professions, professions_plain};
+use crate::model::professions_plain;
+use crate::model::{Evidence, Profession, TOPICS};
+use crate::render::views::board_professions;
 use crate::resolve::{InForce, Resolved};
 
 /// A topic's title, from the one topic table.
@@ -130,6 +131,12 @@ fn version_text(out: &mut String, r: &Resolved, v: &InForce) {
         "UNCONFIRMED (documents leave this rule out)"
     };
     out.push_str(&format!("    Status: {status}\n"));
+    if let Some(e) = v.evidence {
+        let through = get("current_through");
+        let through =
+            if through.is_empty() { String::new() } else { format!(", current through {through}") };
+        out.push_str(&format!("    Evidence: {}{through}\n", e.key()));
+    }
 }
 
 /// Writes the text form of one state's rules.
@@ -190,12 +197,17 @@ pub fn json_value(
 /// One cell of the coverage table: a state's topic on a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cell {
-    /// `confirmed`: every version in effect is confirmed in every field and
-    /// every profession is covered; `partial`: some of it is; `unconfirmed`:
-    /// none is; `none`: no version in effect.
+    /// `confirmed`: every version in effect is confirmed in every field,
+    /// with evidence that confirms, every profession is covered and (for
+    /// boards) every profession's board is confirmed; `partial`: some of it
+    /// is; `unconfirmed`: none is; `none`: no version in effect.
     pub status: &'static str,
+    /// The weakest evidence among the versions (and boards) in effect, when
+    /// each has one: `official-text`, `published-text`, `official-summary`,
+    /// `secondary`; null when one has none.
+    pub evidence: Option<&'static str>,
     /// The weakest of the versions' strongest sources: `official`,
-    /// `secondary`, `other`, or `none` (no URL).
+    /// `published`, `secondary`, `other`, or `none` (no URL).
     pub source: &'static str,
     /// Every version in effect is confirmed in every field, whether or not
     /// every profession is covered (the measure `explain --format json`
@@ -204,6 +216,45 @@ pub struct Cell {
     /// Professions no version covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uncovered: Vec<Profession>,
+    /// Some version in effect gives a list (exceptions, conditions, steps,
+    /// groups) that is not the law's whole list: the forms say "for
+    /// example" or "the law makes some exceptions" there.
+    pub partial_list: bool,
+}
+
+/// Whether a stored version has a list that is not the law's whole list.
+fn has_partial_list(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.iter().any(|(k, x)| {
+            k.strip_suffix("_complete").is_some_and(|list| m.contains_key(list))
+                && x == &Value::Bool(false)
+        })
+    })
+}
+
+/// Whether a board (as JSON) is confirmed with evidence that confirms.
+fn board_confirmed(b: &Value) -> bool {
+    b["status"] == "confirmed"
+        && Evidence::ALL.iter().any(|e| e.confirms() && b["evidence"] == e.key())
+}
+
+fn evidence_of(v: &Value) -> Option<Evidence> {
+    Evidence::ALL.into_iter().find(|e| v["evidence"] == e.key())
+}
+
+/// A version in effect is confirmed as a whole: every field, with evidence
+/// that confirms, and for boards, a confirmed board for every profession it
+/// is in effect for.
+fn version_confirmed(topic: &str, v: &InForce) -> bool {
+    let boards_ok = topic != crate::model::topic::licensing_boards
+        || v.professions.iter().all(|p| {
+            v.version["boards"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|b| board_professions(b).contains(p) && board_confirmed(b))
+        });
+    v.fully_confirmed() && v.evidence.is_some_and(Evidence::confirms) && boards_ok
 }
 
 /// A state's topics on `as_of`, as coverage cells.
@@ -211,7 +262,7 @@ pub fn cells(resolved: &[Resolved]) -> BTreeMap<&'static str, Cell> {
     resolved
         .iter()
         .map(|r| {
-            let full = r.in_force.iter().filter(|v| v.fully_confirmed()).count();
+            let full = r.in_force.iter().filter(|v| version_confirmed(r.topic, v)).count();
             let status = if r.in_force.is_empty() {
                 "none"
             } else if full == r.in_force.len() && r.uncovered.is_empty() {
@@ -228,46 +279,92 @@ pub fn cells(resolved: &[Resolved]) -> BTreeMap<&'static str, Cell> {
             let source = match kinds.min().flatten() {
                 _ if r.in_force.is_empty() => "none",
                 Some(HostKind::Official) => "official",
+                Some(HostKind::Published) => "published",
                 Some(HostKind::Secondary) => "secondary",
                 Some(_) => "other",
                 None => "none",
             };
+            let mut levels: Vec<Option<Evidence>> = r.in_force.iter().map(|v| v.evidence).collect();
+            for v in &r.in_force {
+                for b in v.version["boards"].as_array().into_iter().flatten() {
+                    if board_professions(b).iter().any(|p| v.professions.contains(p)) {
+                        levels.push(evidence_of(b));
+                    }
+                }
+            }
+            let evidence = if levels.is_empty() || levels.iter().any(Option::is_none) {
+                None
+            } else {
+                levels.into_iter().flatten().min().map(Evidence::key)
+            };
             let versions_confirmed = !r.in_force.is_empty() && full == r.in_force.len();
-            (r.topic, Cell { status, source, versions_confirmed, uncovered: r.uncovered.clone() })
+            (
+                r.topic,
+                Cell {
+                    status,
+                    evidence,
+                    source,
+                    versions_confirmed,
+                    uncovered: r.uncovered.clone(),
+                    partial_list: r.in_force.iter().any(|v| has_partial_list(&v.version)),
+                },
+            )
         })
         .collect()
 }
 
-/// Every state's coverage on `as_of`, with totals over the core topics.
+/// Every state's coverage on `as_of`, with totals over the core topics, by
+/// evidence level and by topic.
 pub fn coverage(jurisdictions: &BTreeMap<String, LoadedJurisdiction>, as_of: Date) -> Value {
     let table: BTreeMap<&str, BTreeMap<&str, Cell>> = jurisdictions
         .iter()
         .map(|(code, j)| (code.as_str(), cells(&crate::resolve::resolve(&j.rules, as_of))))
         .collect();
+    let pct = |n: usize, d: usize| (n * 1000).checked_div(d).map_or(0.0, |p| p as f64 / 10.0);
     let mut totals = Map::new();
     for (label, core) in [("core", true), ("hipaa_and_disclosure", false)] {
-        let cells: Vec<&Cell> = table
+        let cells: Vec<(&str, &Cell)> = table
             .values()
             .flat_map(|row| {
                 row.iter()
                     .filter(|(t, _)| TOPICS.iter().any(|i| i.name == **t && i.core == core))
-                    .map(|(_, c)| c)
+                    .map(|(t, c)| (*t, c))
             })
             .collect();
-        let count = |s: &str| cells.iter().filter(|c| c.status == s).count();
+        let count = |s: &str| cells.iter().filter(|(_, c)| c.status == s).count();
         let confirmed = count("confirmed");
-        let official =
-            cells.iter().filter(|c| c.status == "confirmed" && c.source == "official").count();
-        let versions = cells.iter().filter(|c| c.versions_confirmed).count();
+        let versions = cells.iter().filter(|(_, c)| c.versions_confirmed).count();
         let mut t = Map::new();
         t.insert("cells".into(), cells.len().into());
         for s in ["confirmed", "partial", "unconfirmed", "none"] {
             t.insert(s.into(), count(s).into());
         }
-        t.insert("confirmed_citing_official".into(), official.into());
+        let mut by_evidence = Map::new();
+        for e in Evidence::ALL.iter().filter(|e| e.confirms()) {
+            let n = cells
+                .iter()
+                .filter(|(_, c)| c.status == "confirmed" && c.evidence == Some(e.key()))
+                .count();
+            by_evidence.insert(e.key().into(), n.into());
+        }
+        t.insert("confirmed_by_evidence".into(), Value::Object(by_evidence));
         t.insert("versions_confirmed".into(), versions.into());
-        let pct = |n: usize, d: usize| (n * 1000).checked_div(d).map_or(0.0, |p| p as f64 / 10.0);
+        let partial =
+            cells.iter().filter(|(_, c)| c.status == "confirmed" && c.partial_list).count();
+        t.insert("confirmed_with_partial_lists".into(), partial.into());
         t.insert("confirmed_percent".into(), pct(confirmed, cells.len()).into());
+        let mut by_topic = Map::new();
+        for info in TOPICS.iter().filter(|i| i.core == core) {
+            let of: Vec<&&Cell> =
+                cells.iter().filter(|(t, _)| *t == info.name).map(|(_, c)| c).collect();
+            let n = of.iter().filter(|c| c.status == "confirmed").count();
+            let mut m = Map::new();
+            m.insert("cells".into(), of.len().into());
+            m.insert("confirmed".into(), n.into());
+            m.insert("confirmed_percent".into(), pct(n, of.len()).into());
+            by_topic.insert(info.name.into(), Value::Object(m));
+        }
+        t.insert("by_topic".into(), Value::Object(by_topic));
         totals.insert(label.into(), Value::Object(t));
     }
     let mut m = Map::new();
@@ -280,7 +377,7 @@ pub fn coverage(jurisdictions: &BTreeMap<String, LoadedJurisdiction>, as_of: Dat
 /// The coverage table for people: a row per state, a column per topic.
 pub fn coverage_text(coverage: &Value) -> String {
     let mut out = String::from(
-        "Rules in effect on each state's date, by topic: C confirmed (every field, every\nprofession), P partly, U unconfirmed, - none; then the weakest source: o official,\ns secondary, x other, - none.\n\n",
+        "Rules in effect on each state's date, by topic: C confirmed (every field, every\nprofession, with evidence), P partly, U unconfirmed, - none; then the weakest evidence:\nt official text, p published text, s official summary, c context only, - none.\n\n",
     );
     out.push_str("    ");
     for t in TOPICS {
@@ -297,10 +394,11 @@ pub fn coverage_text(coverage: &Value) -> String {
                 Some("unconfirmed") => 'U',
                 _ => '-',
             };
-            let k = match c["source"].as_str() {
-                Some("official") => 'o',
-                Some("secondary") => 's',
-                Some("other") => 'x',
+            let k = match c["evidence"].as_str() {
+                Some("official-text") => 't',
+                Some("published-text") => 'p',
+                Some("official-summary") => 's',
+                Some("secondary") => 'c',
                 _ => '-',
             };
             out.push_str(&format!(" {s}{k} "));
@@ -308,12 +406,20 @@ pub fn coverage_text(coverage: &Value) -> String {
         out.push('\n');
     }
     for (label, t) in coverage["totals"].as_object().into_iter().flatten() {
+        let e = &t["confirmed_by_evidence"];
         out.push_str(&format!(
-            "\n{}: {} cells; {} confirmed for every profession ({}%), {} partly, {} unconfirmed, {} none; {} confirmed cells cite an official source; {} cells have every version in force confirmed (professions without a rule aside)\n",
+            "\n{}: {} cells; {} confirmed for every profession ({}%), {} partly, {} unconfirmed, {} none; confirmed cells by weakest evidence: {} official text, {} published text, {} official summary; {} confirmed cells give a list only in part; {} cells have every version in force confirmed (professions without a rule aside)\n",
             if label == "core" { "Core topics" } else { "HIPAA additions and disclosure" },
             t["cells"], t["confirmed"], t["confirmed_percent"], t["partial"], t["unconfirmed"],
-            t["none"], t["confirmed_citing_official"], t["versions_confirmed"],
+            t["none"], e["official-text"], e["published-text"], e["official-summary"],
+            t["confirmed_with_partial_lists"], t["versions_confirmed"],
         ));
+        for (topic, b) in t["by_topic"].as_object().into_iter().flatten() {
+            out.push_str(&format!(
+                "  {topic}: {} of {} confirmed ({}%)\n",
+                b["confirmed"], b["cells"], b["confirmed_percent"]
+            ));
+        }
     }
     out
 }

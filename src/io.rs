@@ -1,7 +1,11 @@
 //! I/O primitives every stage shares: reading a file with a bound (never
-//! trusting its reported size, refusing FIFOs and devices) and hashing bytes.
+//! trusting its reported size, refusing FIFOs and devices), writing one
+//! atomically (a flushed temporary file renamed over it), and hashing bytes.
 
+use std::io::Write as _;
 use std::path::Path;
+
+use anyhow::{Context as _, Result};
 
 use sha2::{Digest, Sha256};
 
@@ -50,4 +54,93 @@ fn hex(digest: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// Temporary files are named `.consentgen-XXXXXX.tmp` in their target's folder.
+pub const TMP_PREFIX: &str = ".consentgen-";
+/// The end of a temporary file's name.
+pub const TMP_SUFFIX: &str = ".tmp";
+
+/// A path's folder (`.` for a bare name).
+pub fn parent(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Step 2 for one file: its bytes in a temporary file beside `target`,
+/// flushed to disk, closed (so that thousands of files need no thousands of
+/// open descriptors) and deleted again unless persisted.
+pub fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
+    let dir = parent(target);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
+    // Temporary files are private (0600); outputs are ordinary files for the web or a share.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("writing {}", target.display()))?;
+    }
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
+    Ok(tmp.into_temp_path())
+}
+
+/// Flushes a folder's entries (the renames into it) to disk, so that after a
+/// power cut the manifest is never newer than the files it describes.
+pub fn sync_folder(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("flushing {}", dir.display()))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// flushed, then renamed over the old file, and the folder flushed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
+    let same_size =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(Written::Unchanged);
+    }
+    let tmp = stage(path, bytes)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("renaming into {}", path.display()))?;
+    sync_folder(parent(path))?;
+    Ok(Written::Changed)
+}
+
+/// Why a path cannot be written over: it exists and is not a regular file
+/// (a device such as `/dev/null`, a FIFO, a socket, a folder) or it is a
+/// symbolic link (`/dev/stdout`). Renaming a file over it would replace it.
+pub fn not_a_target(path: &Path) -> Option<String> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(format!("cannot look at {}: {e}", path.display())),
+        Ok(m) if m.file_type().is_symlink() => {
+            Some(format!("{} is a symbolic link, not a regular file", path.display()))
+        }
+        Ok(m) if m.is_dir() => Some(format!("{} is a folder, not a file", path.display())),
+        Ok(m) if !m.is_file() => {
+            Some(format!("{} is a device, FIFO or socket, not a regular file", path.display()))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Whether [`write_atomic`] replaced the file or left it as it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// The file is new or its bytes changed.
+    Changed,
+    /// The file already held these bytes.
+    Unchanged,
 }

@@ -47,6 +47,7 @@ pub mod pdf;
 pub mod plan;
 pub mod produce;
 pub mod progress;
+pub mod project;
 pub mod render;
 pub mod report;
 pub mod resolve;

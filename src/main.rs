@@ -66,6 +66,8 @@ fn plan_options(
             pdf_forms: matches!(pdf_forms, PdfFormsArg::Fields),
         },
         as_of,
+        as_of_given: false,
+        budget: consentgen::budget::Budget::default(),
     }
 }
 
@@ -86,16 +88,17 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
     let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
         return Err(Outcome::BadInput);
     };
-    consentgen::budget::set(consentgen::budget::Budget {
-        seconds: args.budget.budget_seconds,
-        pages: usize::try_from(args.budget.budget_pages).unwrap_or(usize::MAX),
-    });
     let inputs = InputOptions {
         practice: args.practice,
         jurisdictions: args.inputs.jurisdictions,
         templates: args.inputs.templates,
     };
-    let plan = plan_options(args.states, args.formats, args.pdf_forms, date);
+    let mut plan = plan_options(args.states, args.formats, args.pdf_forms, date);
+    plan.as_of_given = args.as_of.is_some();
+    plan.budget = consentgen::budget::Budget::new(
+        args.budget.budget_seconds,
+        usize::try_from(args.budget.budget_pages).unwrap_or(usize::MAX),
+    );
     Ok((reporter, inputs, args.out, plan))
 }
 
@@ -105,10 +108,13 @@ fn run(cli: Cli) -> Outcome {
             Ok((mut reporter, inputs, out, plan)) => commands::build::run(
                 &BuildOptions {
                     inputs,
-                    out,
                     plan,
-                    jobs: args.jobs.map(usize::from),
-                    force: args.force,
+                    settings: consentgen::project::BuildSettings {
+                        out,
+                        jobs: args.jobs.map(usize::from),
+                        force: args.force,
+                        replace_practice: args.replace_practice,
+                    },
                 },
                 &mut reporter,
             ),
@@ -164,6 +170,16 @@ fn run(cli: Cli) -> Outcome {
             },
             &mut Reporter::default(),
         ),
+        Command::Fields(args) => commands::fields::run(
+            &commands::fields::FieldsOptions {
+                form: args.form,
+                format: match args.format {
+                    ExplainFormatArg::Text => commands::fields::FieldsFormat::Text,
+                    ExplainFormatArg::Json => commands::fields::FieldsFormat::Json,
+                },
+            },
+            &mut Reporter::default(),
+        ),
         Command::I18n(I18nCommand::Extract(args)) => commands::i18n::run(
             &commands::i18n::ExtractOptions {
                 inputs: InputOptions {
@@ -175,12 +191,33 @@ fn run(cli: Cli) -> Outcome {
             },
             &mut Reporter::default(),
         ),
+        Command::Review(args) => {
+            let mut reporter = Reporter::default();
+            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+                return Outcome::BadInput;
+            };
+            commands::review::run(
+                &commands::review::ReviewOptions {
+                    inputs: InputOptions {
+                        practice: args.practice,
+                        jurisdictions: args.inputs.jurisdictions,
+                        templates: args.inputs.templates,
+                    },
+                    state: args.state,
+                    as_of: date,
+                    json: matches!(args.format, ExplainFormatArg::Json),
+                    out: args.out,
+                },
+                &mut reporter,
+            )
+        }
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
         Command::Schema(args) => commands::schema::run(match args.file {
             None => Which::Both,
             Some(SchemaFile::Practice) => Which::Practice,
             Some(SchemaFile::Jurisdiction) => Which::Jurisdiction,
             Some(SchemaFile::Context) => Which::Context,
+            Some(SchemaFile::Reviews) => Which::Reviews,
         }),
     }
 }

@@ -13,19 +13,16 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
+use crate::io::sha256_hex;
 use crate::load::Inputs;
-use crate::write::{MANIFEST, OutputFile, sha256_hex};
+use crate::write::{MANIFEST, OutputFile};
 
 /// The tool's name and version, part of every key.
 pub fn tool_version() -> String {
     format!("consentgen {} (build {})", env!("CARGO_PKG_VERSION"), &build_id()[..12])
 }
 
-/// A hash of the program's source (see `build.rs`): two binaries with the
-/// same id make the same bytes from the same inputs.
-pub fn build_id() -> &'static str {
-    env!("CONSENTGEN_SOURCE_ID")
-}
+pub use crate::bundle::build_id;
 
 /// `out/manifest.json`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -36,6 +33,11 @@ pub struct Manifest {
     /// The date whose rules the build used.
     #[serde(default)]
     pub as_of: String,
+    /// The name of the practice whose forms these are: a folder holds one
+    /// practice's forms (a build of another refuses it, see
+    /// [`crate::project::Project::build`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub practice: String,
     /// Whether the build that wrote it finished (see [`crate::write`]).
     #[serde(default = "yes")]
     pub complete: bool,
@@ -91,6 +93,11 @@ pub struct Input {
     pub state: Option<String>,
     /// SHA-256 of its text.
     pub sha256: String,
+    /// For the practice file, the SHA-256 of each top-level key's value
+    /// (`fees`, `clinicians`), so that `check` can name the key that
+    /// changed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, String>,
 }
 
 /// One output file.
@@ -145,6 +152,26 @@ pub struct About {
     /// The rule versions it used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleUse>,
+    /// For the notice of privacy practices: the SHA-256 of its text without
+    /// its date, so that a revision without a new effective date is caught.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_text: Option<String>,
+}
+
+/// Counsel's decision on a rule, as the sheet and the manifest record it
+/// (never a client's form).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reviewed {
+    /// `accept`, `replace` or `reject`.
+    pub decision: String,
+    /// Who decided.
+    pub reviewer: String,
+    /// When.
+    pub date: String,
+    /// The hash they reviewed.
+    pub hash: String,
+    /// Whether it still matches the rule (a stale review is not applied).
+    pub current: bool,
 }
 
 /// One rule version a document uses, as the manifest records it.
@@ -162,6 +189,9 @@ pub struct RuleUse {
     pub status: String,
     /// SHA-256 of what the template saw of it.
     pub value_sha256: String,
+    /// Counsel's decisions applied to it (`reviews.toml`): who, when, what.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Reviewed>,
 }
 
 impl Manifest {
@@ -186,6 +216,7 @@ impl Manifest {
             kind: "practice".into(),
             state: None,
             sha256: text_sha(inputs.practice_file),
+            keys: practice_keys(inputs.sources.text(inputs.practice_file)),
         }];
         for (code, j) in &inputs.jurisdictions {
             input_list.push(Input {
@@ -193,6 +224,7 @@ impl Manifest {
                 kind: "jurisdiction".into(),
                 state: Some(code.clone()),
                 sha256: text_sha(j.file),
+                keys: BTreeMap::new(),
             });
         }
         for t in inputs.templates.files.values() {
@@ -201,6 +233,7 @@ impl Manifest {
                 kind: "template".into(),
                 state: None,
                 sha256: sha256_hex(t.text.as_bytes()),
+                keys: BTreeMap::new(),
             });
         }
         let mut outputs: Vec<Output> = files
@@ -219,6 +252,7 @@ impl Manifest {
                 build: build_id().into(),
             },
             as_of: as_of.to_string(),
+            practice: inputs.practice.name.get_ref().clone(),
             complete: true,
             topics: crate::model::topic_names().map(String::from).collect(),
             inputs: input_list,
@@ -248,11 +282,31 @@ impl Manifest {
 
     /// The SHA-256 of the practice file it was built from.
     pub fn practice_sha256(&self) -> &str {
-        self.inputs.iter().find(|i| i.kind == "practice").map_or("", |i| i.sha256.as_str())
+        self.practice_input().map_or("", |i| i.sha256.as_str())
+    }
+
+    /// The practice file's entry.
+    pub fn practice_input(&self) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.kind == "practice")
+    }
+
+    /// The SHA-256 of `state`'s rule file it was built from.
+    pub fn jurisdiction_sha256(&self, state: &str) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find(|i| i.kind == "jurisdiction" && i.state.as_deref() == Some(state))
+            .map(|i| i.sha256.as_str())
     }
 
     /// Outputs by path.
     pub fn output(&self, path: &str) -> Option<&Output> {
         self.outputs.iter().find(|o| o.path == path)
     }
+}
+
+/// The SHA-256 of each top-level key's value in a practice file's text (an
+/// empty map when it does not parse, which a build would have refused).
+pub fn practice_keys(text: &str) -> BTreeMap<String, String> {
+    let Ok(table) = text.parse::<toml::Table>() else { return BTreeMap::new() };
+    table.iter().map(|(k, v)| (k.clone(), sha256_hex(v.to_string().as_bytes()))).collect()
 }

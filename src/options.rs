@@ -38,6 +38,25 @@ pub struct Formats {
     pub pdf_forms: bool,
 }
 
+impl PlanOptions {
+    /// The practice's states, HTML and PDF with form fields, today's rules
+    /// (or those of `SOURCE_DATE_EPOCH`'s day), the default budget.
+    pub fn today() -> PlanOptions {
+        let as_of = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .and_then(Date::from_unix_seconds)
+            .unwrap_or_else(Date::today_utc);
+        PlanOptions {
+            states: StateSelection::Practice,
+            formats: Formats { html: true, pdf: true, pdf_forms: true },
+            as_of,
+            as_of_given: false,
+            budget: crate::budget::Budget::default(),
+        }
+    }
+}
+
 /// What to plan: which states, which formats, and the date whose rules apply.
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
@@ -45,6 +64,12 @@ pub struct PlanOptions {
     pub states: StateSelection,
     /// Which formats.
     pub formats: Formats,
-    /// The date whose rules apply.
+    /// The date whose rules apply: `--as-of`, else the build's date
+    /// (`SOURCE_DATE_EPOCH`'s or today's).
     pub as_of: Date,
+    /// `as_of` was asked for (`--as-of`); otherwise a practice `effective`
+    /// later than the build's date is the date whose rules apply.
+    pub as_of_given: bool,
+    /// The time and page limits templates run under (this build's own).
+    pub budget: crate::budget::Budget,
 }

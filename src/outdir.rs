@@ -19,9 +19,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::io::sha256_hex;
 use crate::manifest::{Manifest, Output};
 use crate::options::InputOptions;
-use crate::write::{MANIFEST, Unsafe, reached_safely, safe_relative, sha256_hex};
+use crate::write::{MANIFEST, Unsafe, reached_safely, safe_relative};
 
 /// Refuses an `--out` that names a file (or lies under one), before anything
 /// is read or rendered.

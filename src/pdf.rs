@@ -10,9 +10,12 @@
 //! so there is no disk or network access and no package download.
 
 pub mod acroform;
+mod bounds;
 pub mod field_font;
 pub mod fill;
 mod flatten;
+pub mod form;
+pub mod layout;
 
 use std::sync::OnceLock;
 
@@ -128,6 +131,45 @@ impl Engine {
         ident: &str,
         date: Date,
     ) -> Result<Vec<u8>, PdfError> {
+        let (document, world) = self.layout(body, meta, date)?;
+        if let Some((page, text)) = bounds::off_page(&document) {
+            let mut e = PdfError::plain(format!(
+                "text runs off page {page}: \"{}\"",
+                text.chars().take(60).collect::<String>()
+            ));
+            e.problems[0].hints.push(
+                "the page template's margins leave too little room for this text: give the footer \
+                 or the page more room (a state's smallest type size makes text larger)"
+                    .into(),
+            );
+            return Err(e);
+        }
+        let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
+            .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("consentgen {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(midnight)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::Ua_1])
+                .map_err(|e| PdfError::plain(e.message().to_string()))?,
+            tagged: true,
+            pretty: false,
+        };
+        let pdf =
+            typst_pdf::pdf(&document, &options).map_err(|errors| self.problems(&world, &errors))?;
+        // The lines to fill in become form fields (src/pdf/acroform.rs).
+        let placed = acroform::placed(&document).map_err(PdfError::plain)?;
+        acroform::add(pdf, &placed).map_err(PdfError::plain)
+    }
+
+    /// Lays one document out in pages (see [`Engine::compile`]).
+    fn layout<'a>(
+        &'a self,
+        body: &str,
+        meta: &serde_json::Value,
+        date: Date,
+    ) -> Result<(PagedDocument, DocWorld<'a>), PdfError> {
         let today = Datetime::from_ymd(date.year(), date.month(), date.day())
             .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
         let world = DocWorld {
@@ -149,23 +191,18 @@ impl Engine {
             e.pages = Some((document.pages().len(), self.max_pages));
             return Err(e);
         }
-        let midnight = Datetime::from_ymd_hms(date.year(), date.month(), date.day(), 0, 0, 0)
-            .ok_or_else(|| PdfError::plain(format!("{date} is not a date Typst accepts")))?;
-        let options = PdfOptions {
-            ident: Smart::Custom(ident.to_string()),
-            creator: Smart::Custom(Some(format!("consentgen {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(Timestamp::new_utc(midnight)),
-            page_ranges: None,
-            standards: PdfStandards::new(&[PdfStandard::Ua_1])
-                .map_err(|e| PdfError::plain(e.message().to_string()))?,
-            tagged: true,
-            pretty: false,
-        };
-        let pdf =
-            typst_pdf::pdf(&document, &options).map_err(|errors| self.problems(&world, &errors))?;
-        // The lines to fill in become form fields (src/pdf/acroform.rs).
-        let placed = acroform::placed(&document).map_err(PdfError::plain)?;
-        acroform::add(pdf, &placed).map_err(PdfError::plain)
+        Ok((document, world))
+    }
+
+    /// The pages of `body` under this engine's template, for tests.
+    #[cfg(test)]
+    pub(crate) fn layout_for_tests(&self, body: &str) -> Result<PagedDocument, PdfError> {
+        let meta = serde_json::json!({
+            "title": "t", "practice": "p", "lang": "en", "state": "CA", "state_name": "California",
+            "version": "1", "effective": "January 1, 2026", "hash": "0", "keywords": "k",
+            "ui": crate::i18n::ui::Ui::english(),
+        });
+        self.layout(body, &meta, Date::parse("2026-01-01").expect("a date")).map(|(d, _)| d)
     }
 
     /// Typst's errors with the place each points at: the page template (a

@@ -46,7 +46,7 @@ pub fn produce(
         .iter()
         .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
     let logo = inputs.logo.as_ref().map(|l| (l.name, l.bytes.as_slice()));
-    let pages = crate::budget::current().pages;
+    let pages = plan.budget.pages;
     let engine = needs_pdf
         .then(|| Arc::new(Engine::new(&inputs.templates.pdf_main, logo).with_max_pages(pages)));
     let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
@@ -66,7 +66,8 @@ pub fn produce(
                 let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
                 let (engine, body, meta, date) =
                     (Arc::clone(engine), d.rendered.typst.clone(), d.meta.to_json(), d.effective);
-                crate::budget::run(move || engine.compile(&body, &meta, &ident, date))
+                plan.budget
+                    .run(move || engine.compile(&body, &meta, &ident, date))
                     .map_err(|o| budget_diagnostic(inputs, &d.name(), o))?
                     .map_err(|e| pdf_diagnostic(inputs, &d.name(), e))?
             }
@@ -165,7 +166,7 @@ fn page(inputs: &Inputs, plan: &Plan, p: &Planned) -> Result<String, Diagnostic>
     let index = crate::plan::index_path(inputs, d.lang);
     page.insert("index_href", &format!("{}{index}", "../".repeat(p.path.matches('/').count())));
     page.insert("alternates", &p.alternates);
-    inputs.templates.render_html("page.html", &page)
+    inputs.templates.render_html("page.html", &page, &plan.budget)
 }
 
 /// Runs `f` over `jobs` on `workers` threads (default: one per core) and

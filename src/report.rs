@@ -59,30 +59,7 @@ pub struct DocumentRecord {
     pub effective: String,
 }
 
-/// How an output differs from what a build would write now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputStatus {
-    /// Its inputs changed since it was built.
-    Stale,
-    /// Not built yet.
-    Missing,
-    /// Changed by hand since it was built.
-    Edited,
-    /// Built before, and no longer built.
-    Extra,
-}
-
-/// An output that is not current, and why.
-#[derive(Clone, Debug, Serialize)]
-pub struct OutputRecord {
-    /// Path under the output folder.
-    pub path: String,
-    /// How it differs.
-    pub status: OutputStatus,
-    /// Why.
-    pub reasons: Vec<String>,
-}
+pub use crate::plan::{OutputRecord, OutputStatus};
 
 /// The last record of a command.
 #[derive(Clone, Debug)]
@@ -179,6 +156,8 @@ pub struct CheckSummary {
     pub refused: usize,
     /// Texts without a current translation (their documents not built).
     pub untranslated: usize,
+    /// Counsel's reviews that no longer match their rule (kind `review`).
+    pub reviews: usize,
     /// Documents checked, for the human line.
     #[serde(skip)]
     pub documents: usize,
@@ -285,8 +264,8 @@ pub fn documents(
                 clinician: d.clinician.clone(),
                 title: d.rendered.title.clone(),
                 language: d.lang.code().into(),
-                grade: (d.lang == Lang::En).then(|| round(d.rendered.score.grade())),
-                inflesz: (d.lang == Lang::Es).then(|| round(d.rendered.score.inflesz())),
+                grade: (d.lang == Lang::En).then(|| round(d.score.grade())),
+                inflesz: (d.lang == Lang::Es).then(|| round(d.score.inflesz())),
                 effective: d.effective.to_string(),
             }),
         );
@@ -308,17 +287,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The human form of a record.
-/// The INFLESZ scale's words for a score (Barrio-Cantalejo et al., 2008).
-pub fn inflesz_band(score: f64) -> &'static str {
-    match score {
-        s if s < 40.0 => "muy difícil",
-        s if s < 55.0 => "algo difícil",
-        s if s < 65.0 => "normal",
-        s if s < 80.0 => "bastante fácil",
-        _ => "muy fácil",
-    }
-}
-
 fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> String {
     match record {
         Record::Diagnostic(d) if format == MessageFormat::Short => {
@@ -334,7 +302,10 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                 (None, None) => format!("{} {}", r.state, r.document),
             };
             match (r.grade, r.inflesz) {
-                (_, Some(i)) => format!("{name}: INFLESZ {i:.1} ({})\n", inflesz_band(i)),
+                (_, Some(i)) => format!(
+                    "{name}: INFLESZ {i:.1} ({})\n",
+                    crate::lint::readability::inflesz_band(i)
+                ),
                 (g, None) => format!("{name}: reading grade {:.1}\n", g.unwrap_or(0.0)),
             }
         }
@@ -424,6 +395,12 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                         "text without a translation",
                         "texts without a translation"
                     )
+                ));
+            }
+            if c.reviews > 0 {
+                parts.push(format!(
+                    "{} (ask counsel to review again: `consentgen review`)",
+                    plural(c.reviews, "stale review", "stale reviews")
                 ));
             }
             format!("check found {}\n", parts.join(", and "))

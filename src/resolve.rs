@@ -17,7 +17,9 @@
 use serde_json::{Map, Value};
 
 use crate::date::Date;
-use crate::model::{Jurisdiction, Profession, RuleVersion, Status, Topic, TopicInfo, TopicVisitor};
+use crate::model::{
+    Evidence, Jurisdiction, Profession, RuleVersion, Status, Topic, TopicInfo, TopicVisitor,
+};
 
 /// One version in effect on the date, with the professions it binds then.
 #[derive(Clone, Debug)]
@@ -32,8 +34,13 @@ pub struct InForce {
     pub citation: String,
     /// Whether the version as a whole is confirmed.
     pub confirmed: bool,
+    /// How strongly its sources support it.
+    pub evidence: Option<Evidence>,
     /// Value fields left out because they are unconfirmed.
     pub unconfirmed_fields: Vec<String>,
+    /// The practice's own sentence for it, by language, when its counsel
+    /// replaced the rule (see `plan::review`); the citation is then counsel's.
+    pub counsel: Option<std::collections::BTreeMap<crate::model::Lang, String>>,
 }
 
 /// One topic resolved for a date.
@@ -96,7 +103,9 @@ fn resolve_topic<V: RuleVersion>(topic: &'static str, t: &Topic<V>, as_of: Date)
                         effective: v.effective().map(|e| *e.get_ref()),
                         citation: v.citation().get_ref().clone(),
                         confirmed,
+                        evidence: v.evidence().map(|e| *e.get_ref()),
                         unconfirmed_fields,
+                        counsel: None,
                     });
                 }
             },
@@ -167,9 +176,17 @@ impl InForce {
             self.professions.iter().map(|p| p.key().into()).collect()
         };
         m.insert("applies_to".into(), Value::Array(applies));
-        for key in
-            ["effective", "in_force_by", "citation", "source", "status", "unconfirmed", "note"]
-        {
+        for key in [
+            "effective",
+            "in_force_by",
+            "citation",
+            "source",
+            "status",
+            "evidence",
+            "current_through",
+            "unconfirmed",
+            "note",
+        ] {
             if let Some(x) = v.and_then(|v| v.get(key)) {
                 m.insert(key.into(), x.clone());
             }

@@ -142,6 +142,8 @@ pub fn affected_documents(
             states: StateSelection::List(states),
             formats: Formats { html: false, pdf: false, pdf_forms: false },
             as_of,
+            as_of_given: true,
+            budget: crate::budget::Budget::default(),
         };
         let planned = match plan(&loaded, &opts) {
             Ok(p) => p,

@@ -8,7 +8,6 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, FileId};
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::model::Clinician;
-use crate::plan::Plan;
 use crate::resolve::Resolved;
 
 /// Why a clinician's form for a state cannot be made on `as_of`, if it cannot.
@@ -136,7 +135,7 @@ pub fn rule_warnings(
 /// (unconfirmed, or no rule for some professions) summed up in one warning
 /// per state, and changes coming within 60 days.
 fn unconfirmed_and_coming(code: &str, resolved: &[Resolved], as_of: Date) -> Vec<Diagnostic> {
-    use crate::render::context::professions_plain;
+    use crate::model::professions_plain;
     let mut out = Vec::new();
     let mut gaps = Vec::new();
     for r in resolved {
@@ -193,10 +192,14 @@ fn unconfirmed_and_coming(code: &str, resolved: &[Resolved], as_of: Date) -> Vec
 /// every such character), then any such character a document template
 /// itself writes. Latin (Vietnamese and the Hawaiian ʻokina included),
 /// Greek and Cyrillic letters all set.
-pub fn unsettable(inputs: &Inputs, plan: &Plan) -> Vec<Diagnostic> {
+pub fn unsettable<'a>(
+    inputs: &Inputs,
+    states: &[String],
+    documents: impl IntoIterator<Item = UnsetDoc<'a>>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut files: Vec<FileId> = vec![inputs.practice_file];
-    files.extend(plan.states.iter().filter_map(|s| inputs.jurisdictions.get(s)).map(|j| j.file));
+    files.extend(states.iter().filter_map(|s| inputs.jurisdictions.get(s)).map(|j| j.file));
     let mut reported: Vec<char> = Vec::new();
     for file in files {
         let text = inputs.sources.text(file);
@@ -222,22 +225,20 @@ pub fn unsettable(inputs: &Inputs, plan: &Plan) -> Vec<Diagnostic> {
     }
     // Characters a template writes itself (values were reported above).
     let mut templates: Vec<String> = Vec::new();
-    for d in &plan.documents {
+    for d in documents {
         let name = format!("{}.md", d.id);
-        if d.packet || templates.contains(&name) {
+        if templates.contains(&name) {
             continue;
         }
-        let chars: Vec<char> = missing_glyphs(&d.rendered.markdown)
-            .into_iter()
-            .filter(|c| !reported.contains(c))
-            .collect();
+        let chars: Vec<char> =
+            missing_glyphs(d.markdown).into_iter().filter(|c| !reported.contains(c)).collect();
         let Some(first) = chars.first() else { continue };
         templates.push(name.clone());
         let mut diag = Diagnostic::error(
             "no-glyph",
             format!(
                 "{} has {} no bundled font can set in a PDF: {}",
-                d.name(),
+                d.name,
                 noun(&chars),
                 list(&chars)
             ),
@@ -251,6 +252,17 @@ pub fn unsettable(inputs: &Inputs, plan: &Plan) -> Vec<Diagnostic> {
         out.push(diag);
     }
     out
+}
+
+/// A document [`unsettable`] looks at: its template's id, its name for
+/// messages (`CA consent`) and its Markdown.
+pub struct UnsetDoc<'a> {
+    /// The document id (its template is `<id>.md`).
+    pub id: &'a str,
+    /// Its name in messages.
+    pub name: String,
+    /// The Markdown its template wrote.
+    pub markdown: &'a str,
 }
 
 const HINT: &str = "PDFs set Latin (Vietnamese and Hawaiian included), Greek and Cyrillic letters; write this in one of them, or build web pages only with `--formats html`";

@@ -40,7 +40,6 @@
 //! the manifest goes straight to step 5. A manifest marked incomplete makes
 //! the next build trust no key in it and make every output again.
 
-use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -50,9 +49,7 @@ use serde_json::Value;
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
 
-/// Temporary files are named `.consentgen-XXXXXX.tmp` in their target's folder.
-const TMP_PREFIX: &str = ".consentgen-";
-const TMP_SUFFIX: &str = ".tmp";
+use crate::io::{TMP_PREFIX, TMP_SUFFIX, Written, parent, stage, sync_folder, write_atomic};
 
 /// A manifest larger than this is not one of ours; it is never read whole.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
@@ -66,7 +63,7 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-pub use crate::io::sha256_hex;
+use crate::io::sha256_hex;
 
 /// What [`commit`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -206,7 +203,7 @@ fn invalidate(manifest_path: &Path, pending: &[(&str, String)]) -> Result<()> {
             let tool = serde_json::json!({
                 "name": "consentgen",
                 "version": env!("CARGO_PKG_VERSION"),
-                "build": crate::manifest::build_id(),
+                "build": crate::bundle::build_id(),
             });
             map.insert("tool".into(), tool);
             map.insert("outputs".into(), Value::Array(Vec::new()));
@@ -254,10 +251,6 @@ pub fn safe_relative(path: &str) -> Option<&Path> {
     ok.then_some(p)
 }
 
-fn parent(path: &Path) -> &Path {
-    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
 /// Removes the temporary files a killed build may have left: in `out` and
 /// in every folder below it, as deep as the outputs go. Symbolic links are
 /// not followed; nothing but `.consentgen-*.tmp` files is touched.
@@ -277,42 +270,6 @@ fn clean_leftovers(out: &Path, paths: &[String]) {
             }
         }
     }
-}
-
-/// Step 2 for one file: its bytes in a temporary file beside `target`,
-/// flushed to disk, closed (so that thousands of files need no thousands of
-/// open descriptors) and deleted again unless persisted.
-fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
-    let dir = parent(target);
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
-        .suffix(TMP_SUFFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
-    // Temporary files are private (0600); outputs are ordinary files for the web or a share.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("writing {}", target.display()))?;
-    }
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
-    Ok(tmp.into_temp_path())
-}
-
-/// Flushes a folder's entries (the renames into it) to disk, so that after a
-/// power cut the manifest is never newer than the files it describes.
-fn sync_folder(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("flushing {}", dir.display()))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// Reads an output file of a previous build: `path` under `out`, if it is a
@@ -411,29 +368,6 @@ pub fn remove_obsolete<'a>(
         }
     }
     r
-}
-
-/// Whether [`write_atomic`] replaced the file or left it as it was.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Written {
-    /// The file is new or its bytes changed.
-    Changed,
-    /// The file already held these bytes.
-    Unchanged,
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed, then renamed over the old file, and the folder flushed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(Written::Unchanged);
-    }
-    let tmp = stage(path, bytes)?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("renaming into {}", path.display()))?;
-    sync_folder(parent(path))?;
-    Ok(Written::Changed)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::Outcome;
-use crate::write::write_atomic;
+use crate::io::write_atomic;
 
 use crate::report::Reporter;
 

@@ -18,6 +18,8 @@ pub enum Which {
     Jurisdiction,
     /// What a document template can read.
     Context,
+    /// `reviews.toml`.
+    Reviews,
     /// Both, in one object keyed by name.
     Both,
 }
@@ -33,6 +35,9 @@ pub fn run(which: Which) -> Outcome {
         Which::Context => {
             serde_json::to_value(schemars::schema_for!(crate::render::context::DocContext<'static>))
                 .unwrap_or_default()
+        }
+        Which::Reviews => {
+            serde_json::to_value(schemars::schema_for!(crate::model::Reviews)).unwrap_or_default()
         }
         Which::Both => {
             serde_json::json!({ "practice": practice(), "jurisdiction": jurisdiction() })

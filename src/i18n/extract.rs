@@ -101,6 +101,27 @@ pub const RULE_TEXT: &[(&str, &str, &str)] = &[
 /// The context of a state's name.
 pub const STATE_NAME: &str = "jurisdiction.name";
 
+/// The context of a citation that holds English words (a note such as "as
+/// amended by", "formerly", "social workers"): translated in
+/// `jurisdictions/<lang>.po`, keeping every legal reference as it is.
+pub const CITATION: &str = "citation";
+
+/// Legal abbreviations a citation may hold in any language.
+const LEGAL_WORDS: &[&str] = &[
+    "seq", "art", "arts", "chs", "tit", "subd", "subds", "par", "pars", "sec", "secs", "stat",
+    "stats", "ann", "rev", "gen", "supp", "reg", "regs", "admin", "div", "app", "evid", "civ",
+    "proc", "crim", "fam", "prob", "ins", "subp", "subch",
+];
+
+/// Whether a citation holds English words a reader of another language
+/// needs translated (a lowercase word of three letters or more that is not a
+/// legal abbreviation).
+pub fn citation_has_words(citation: &str) -> bool {
+    citation.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()) && !LEGAL_WORDS.contains(&w)
+    })
+}
+
 /// The header every POT and new PO file starts with.
 fn header(lang: Option<&str>) -> String {
     let mut h = String::from(
@@ -175,6 +196,13 @@ pub fn rule_messages(files: &[(&str, &Jurisdiction, &str)]) -> Vec<Entry> {
                     .count()
                     + 1;
                 let reference = format!("{}:{line}", self.file);
+                if citation_has_words(v.citation().get_ref()) {
+                    self.out.push((
+                        CITATION.into(),
+                        v.citation().get_ref().clone(),
+                        reference.clone(),
+                    ));
+                }
                 let Ok(Value::Object(m)) = serde_json::to_value(v) else { continue };
                 let unconfirmed: Vec<&str> =
                     v.unconfirmed().iter().map(|s| s.get_ref().as_str()).collect();
@@ -211,6 +239,10 @@ pub fn rule_messages(files: &[(&str, &Jurisdiction, &str)]) -> Vec<Entry> {
         let mut e = Entry::new(Some(&ctxt), &english);
         if let Some((_, _, note)) = RULE_TEXT.iter().find(|(t, f, _)| format!("{t}.{f}") == ctxt) {
             e.extracted.push(note.to_string());
+        } else if ctxt == CITATION {
+            e.extracted.push(
+                "A citation: translate its English words; keep every code, section and bill reference as it is.".into(),
+            );
         }
         e.references.push(reference);
         add(&mut out, &mut index, e);

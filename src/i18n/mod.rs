@@ -96,6 +96,9 @@ pub enum Reason {
     Fuzzy,
     /// The translation's Tera tags differ from the English's.
     Tags(String),
+    /// The translation's form field ids (or their flags) differ from the
+    /// English's: ids are never translated (see [`crate::forms`]).
+    FieldIds(String),
 }
 
 impl Reason {
@@ -104,6 +107,10 @@ impl Reason {
             Reason::Missing => "has no translation".into(),
             Reason::Fuzzy => "is marked fuzzy: its English changed since it was translated".into(),
             Reason::Tags(why) => format!("has a translation whose Tera tags differ: {why}"),
+            Reason::FieldIds(why) => format!(
+                "has a translation whose form field ids differ: {why} (keep every `ID [flags]:` \
+                 as in the English and translate only the labels)"
+            ),
         }
     }
 }
@@ -287,7 +294,7 @@ impl<'a> Language<'a> {
     /// Professions in plain words, plural, as a list.
     pub fn professions(&self, ps: &[crate::model::Profession]) -> String {
         match self.lang {
-            Lang::En => crate::render::context::professions_plain(ps),
+            Lang::En => crate::model::professions_plain(ps),
             Lang::Es => {
                 let words: Vec<&str> = ps.iter().map(|p| spanish::professions(*p)).collect();
                 spanish::join_list(&words)
@@ -308,40 +315,112 @@ impl<'a> Language<'a> {
         self.rule_text(extract::STATE_NAME, english, state)
     }
 
-    /// The practice's words for `key` (`fees.session`): `given` when the
-    /// practice wrote them in this language, else (for a translation) the
-    /// English behind a mark; `required` false keeps a name in English.
+    /// The practice's words for `key` (`fees.session`) in this language
+    /// (issue 26): `given` when the practice translated them from this very
+    /// English and kept every number of it, else the English behind a mark
+    /// (the document is held back as untranslated). `required` false keeps
+    /// a name in English and accepts a bare translation of it.
     pub fn practice_text(
         &self,
         key: &str,
         english: &str,
-        given: Option<&str>,
+        given: Option<&crate::model::Translation>,
         required: bool,
     ) -> String {
         let Some(t) = &self.translator else { return english.to_string() };
-        if let Some(g) = given.filter(|g| !g.trim().is_empty()) {
-            return g.to_string();
-        }
-        if !required || english.trim().is_empty() {
-            return english.to_string();
-        }
         let code = self.lang.code();
         let (table, field) =
             key.rsplit_once('.').map_or((String::new(), key), |(a, b)| (format!(".{a}"), b));
-        t.misses.marked(Miss {
-            lang: self.lang,
-            what: format!("the practice's `{key}`"),
-            english: english.to_string(),
-            reason: Reason::Missing,
-            location: None,
-            hint: format!("add its {} words to the practice file: `[translations.{code}{table}]` `{field} = \"...\"`", self.lang.name()),
-        })
+        let quoted = serde_json::to_string(english).unwrap_or_default();
+        let write = format!(
+            "`[translations.{code}{table}]` `{field} = {{ from = {quoted}, text = \"...\" }}`"
+        );
+        let miss = |reason: Reason, why: &str, hint: String| {
+            t.misses.marked(Miss {
+                lang: self.lang,
+                what: format!("the practice's `{key}`{why}"),
+                english: english.to_string(),
+                reason,
+                location: None,
+                hint,
+            })
+        };
+        let Some(g) = given.filter(|g| !g.text().trim().is_empty()) else {
+            if !required || english.trim().is_empty() {
+                return english.to_string();
+            }
+            return miss(
+                Reason::Missing,
+                "",
+                format!("add its {} words to the practice file: {write}", self.lang.name()),
+            );
+        };
+        match g.from() {
+            Some(from) if from.trim() != english.trim() => miss(
+                Reason::Fuzzy,
+                " changed since it was translated",
+                format!("translate the new English and record it: {write}"),
+            ),
+            None if required => miss(
+                Reason::Fuzzy,
+                " has a translation that does not say which English it translates",
+                format!(
+                    "record the English beside the translation, so a change to it is noticed: {write}"
+                ),
+            ),
+            _ => match numbers(english).into_iter().find(|n| !g.text().contains(n.as_str())) {
+                Some(n) => miss(
+                    Reason::Fuzzy,
+                    &format!(" says `{n}`, which its translation does not"),
+                    format!(
+                        "every number and amount of the English must be in the translation: {write}"
+                    ),
+                ),
+                None => g.text().to_string(),
+            },
+        }
     }
+}
+
+/// The numbers and amounts of a text (`$160`, `24`, `50`, `1,200`), as
+/// written, each of which a translation must keep.
+pub fn numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = if i > 0 && chars[i - 1] == '$' { i - 1 } else { i };
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || ((chars[j] == ',' || chars[j] == '.')
+                        && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+            {
+                j += 1;
+            }
+            let n: String = chars[start..j].iter().collect();
+            if !out.contains(&n) {
+                out.push(n);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_amounts_are_found_as_written() {
+        assert_eq!(numbers("$160 for a 50-minute session"), vec!["$160", "50"]);
+        assert_eq!(numbers("fees from $80 to $1,200."), vec!["$80", "$1,200"]);
+        assert!(numbers("one business day").is_empty());
+    }
 
     #[test]
     fn marks_name_their_misses() {

@@ -61,6 +61,11 @@ pub const STRINGS: &[(&str, &str)] = &[
     ("made_with", "Made with consentgen. The rules behind each form are listed in manifest.json."),
 ];
 
+/// The key of the date format form labels show (`(mm/dd/yyyy)`), set by
+/// the program for each language, not by translators (see
+/// [`crate::forms::date_format_label`]).
+pub const DATE_FORMAT: &str = "date_format";
+
 /// The page strings of one language.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Ui(BTreeMap<&'static str, String>);
@@ -68,7 +73,10 @@ pub struct Ui(BTreeMap<&'static str, String>);
 impl Ui {
     /// The English strings.
     pub fn english() -> Ui {
-        Ui(STRINGS.iter().map(|(k, v)| (*k, v.to_string())).collect())
+        let mut strings: BTreeMap<&'static str, String> =
+            STRINGS.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        strings.insert(DATE_FORMAT, crate::forms::date_format_label(Lang::En).to_string());
+        Ui(strings)
     }
 
     /// The strings of `lang` from `catalog`; one without a translation is
@@ -97,6 +105,8 @@ impl Ui {
             });
             out.insert(*key, text);
         }
+        // Not a translator's word: the order `fill` writes dates in.
+        out.insert(DATE_FORMAT, crate::forms::date_format_label(lang).to_string());
         Ui(out)
     }
 
@@ -109,6 +119,15 @@ impl Ui {
     /// The labels of a signer's three lines: signature, printed name, date.
     pub fn signer_labels(&self) -> [String; 3] {
         ["signature", "printed_name", "date"].map(|k| self.get(k).to_string())
+    }
+
+    /// The words the writers add to form fields: a signer's three labels
+    /// and the format of dates.
+    pub fn form_words(&self) -> crate::forms::Words {
+        crate::forms::Words {
+            signer: self.signer_labels(),
+            date_format: self.get(DATE_FORMAT).to_string(),
+        }
     }
 
     /// Every string, joined (to find marks in them).

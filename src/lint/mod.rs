@@ -4,6 +4,7 @@
 
 pub mod readability;
 pub mod required;
+pub mod template;
 
 use crate::diag::Diagnostic;
 

@@ -375,6 +375,17 @@ pub fn heuristic(word: &str) -> u32 {
     count.max(1)
 }
 
+/// The INFLESZ scale's words for a score (Barrio-Cantalejo et al., 2008).
+pub fn inflesz_band(score: f64) -> &'static str {
+    match score {
+        s if s < 40.0 => "muy difícil",
+        s if s < 55.0 => "algo difícil",
+        s if s < 65.0 => "normal",
+        s if s < 80.0 => "bastante fácil",
+        _ => "muy fácil",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,15 @@
 //! What kind of source a cited URL is: **official** (a legislature, code
 //! reviser, secretary of state, court, or state or federal agency, including
-//! a licensing board's own site), a **recognised secondary** reference
-//! (statute text on Cornell LII, Justia, FindLaw or Casetext; NCSL; CCHP;
-//! professional associations; JAAPL), or **blocked** (homework, exam-prep,
+//! a licensing board's own site, and official bodies' own repositories such
+//! as the D.C. Council's on GitHub), a **published-text** host (verbatim code
+//! text with a currency date: Justia, Casetext, FindLaw, Cornell LII,
+//! public.law), a **recognised secondary** reference (NCSL; CCHP; professional
+//! associations; JAAPL: context only), or **blocked** (homework, exam-prep,
 //! survey, AI-summary and content-farm sites, file-sharing mirrors, staging
-//! hosts, other practices' pages). A confirmed rule must cite an official
-//! source and nothing but official or secondary ones; no rule may cite a
-//! blocked host. `jurisdictions/README.md` states the same policy.
+//! hosts, other practices' pages, bill trackers). A version's `evidence`
+//! level must be backed by a URL of its kind (see `load::jurisdiction`); no
+//! rule may cite a blocked host. `jurisdictions/README.md` states the same
+//! policy.
 
 /// Hosts of official bodies that are not on `.gov` or a state's `.us`
 /// domain, each with whose site it is.
@@ -40,15 +43,35 @@ const OFFICIAL: &[&str] = &[
     "countyofindiana.org",       // County of Indiana (Pennsylvania) government
     "wvbec.org",                 // West Virginia Board of Examiners in Counseling
     "wvdhhr.org",                // W. Va. Dept. of Health and Human Resources (former domain)
+    "albme.gov",                 // Alabama Board of Medical Examiners
+    "albme.org",                 // Alabama Board of Medical Examiners (former domain)
+    "armedicalboard.org",        // Arkansas State Medical Board
+    "ncbmft.org",                // N.C. Marriage and Family Therapy Licensure Board (current site)
+    "ndbom.org",                 // North Dakota Board of Medicine
+    "lsbep.org",                 // Louisiana State Board of Examiners of Psychologists
+    "okmedicalboard.org",        // Oklahoma State Board of Medical Licensure and Supervision
+    "pacode.com", // The Pennsylvania Code, published for the Legislative Reference Bureau
 ];
 
-/// Recognised secondary references.
-const SECONDARY: &[&str] = &[
+/// Official bodies' own repositories on code hosts: `host/owner/`, each with
+/// whose it is. The owner is compared without regard to case.
+const OFFICIAL_REPOSITORIES: &[&str] = &[
+    "github.com/dccouncil/", // Council of the District of Columbia (the D.C. Code as XML)
+];
+
+/// Hosts of verbatim statute and regulation text that give the date their
+/// copy is current through: `published-text` evidence.
+const PUBLISHED: &[&str] = &[
     "law.cornell.edu",
     "law.justia.com",
     "regulations.justia.com",
     "codes.findlaw.com",
     "casetext.com",
+    "public.law",
+];
+
+/// Recognised secondary references: context, never confirmation.
+const SECONDARY: &[&str] = &[
     "ncsl.org",
     "cchpca.org",
     "apa.org",
@@ -58,7 +81,6 @@ const SECONDARY: &[&str] = &[
     "aamft.org",
     "camft.org",
     "jaapl.org",
-    "public.law",
 ];
 
 /// Hosts never cited: content farms, AI summaries, exam-prep and homework
@@ -183,7 +205,10 @@ pub enum HostKind {
     Other,
     /// A recognised secondary reference.
     Secondary,
-    /// A legislature, court or agency.
+    /// Verbatim code text with a currency date (Justia, Casetext, FindLaw,
+    /// Cornell LII, public.law).
+    Published,
+    /// A legislature, court or agency, or an official body's own repository.
     Official,
 }
 
@@ -213,6 +238,8 @@ pub fn kind(host: &str) -> HostKind {
         && ["state", "k12", "co", "ci"].contains(&labels[labels.len() - 3]);
     if host.ends_with(".gov") || host.ends_with(".mil") || state_us || under(host, OFFICIAL) {
         HostKind::Official
+    } else if under(host, PUBLISHED) {
+        HostKind::Published
     } else if under(host, SECONDARY) || is_nasw_chapter(host) {
         HostKind::Secondary
     } else {
@@ -234,9 +261,30 @@ pub fn urls(source: &str) -> impl Iterator<Item = &str> {
     source.split(|c: char| c.is_whitespace() || c == ';').filter(|w| w.starts_with("http"))
 }
 
+/// What kind of source a URL is: its host's kind, or official for an
+/// official body's own repository (see [`OFFICIAL_REPOSITORIES`]).
+pub fn url_kind(url: &str) -> Option<HostKind> {
+    let h = host(url)?;
+    let k = kind(&h);
+    if k == HostKind::Blocked {
+        return Some(k);
+    }
+    let rest = url.split_once("://").map_or("", |(_, r)| r).to_ascii_lowercase();
+    let rest = rest.strip_prefix("www.").unwrap_or(&rest);
+    if OFFICIAL_REPOSITORIES.iter().any(|r| rest.starts_with(r)) {
+        return Some(HostKind::Official);
+    }
+    Some(k)
+}
+
 /// The strongest kind of source among a `source` field's URLs, if it has any.
 pub fn best(source: &str) -> Option<HostKind> {
-    urls(source).filter_map(host).map(|h| kind(&h)).max()
+    urls(source).filter_map(url_kind).max()
+}
+
+/// Whether any URL of a `source` field is of `kind`.
+pub fn cites(source: &str, kind: HostKind) -> bool {
+    urls(source).filter_map(url_kind).any(|k| k == kind)
 }
 
 #[cfg(test)]
@@ -249,7 +297,16 @@ mod tests {
         assert_eq!(k("https://leginfo.legislature.ca.gov/faces/x"), HostKind::Official);
         assert_eq!(k("http://rules.sos.state.ga.us/gac/135-7"), HostKind::Official);
         assert_eq!(k("https://www.ksrevisor.org/statutes/x.html"), HostKind::Official);
-        assert_eq!(k("https://www.law.cornell.edu/regulations/x"), HostKind::Secondary);
+        assert_eq!(k("https://www.law.cornell.edu/regulations/x"), HostKind::Published);
+        assert_eq!(k("https://texas.public.law/statutes/x"), HostKind::Published);
+        assert_eq!(k("https://www.ncsl.org/x"), HostKind::Secondary);
+        assert_eq!(
+            url_kind(
+                "https://github.com/DCCouncil/law-xml/blob/main/us/dc/council/code/titles/7/sections/7-1901.xml"
+            ),
+            Some(HostKind::Official)
+        );
+        assert_eq!(url_kind("https://github.com/someone/law-xml"), Some(HostKind::Other));
         assert_eq!(k("https://naswco.socialworkers.org/x"), HostKind::Secondary);
         assert_eq!(k("https://instalawyer.io/laws/x"), HostKind::Blocked);
         assert_eq!(k("https://ok.elaws.us/x"), HostKind::Blocked);

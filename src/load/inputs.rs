@@ -35,6 +35,12 @@ pub struct Inputs {
     pub jurisdictions: BTreeMap<String, LoadedJurisdiction>,
     /// The templates.
     pub templates: Templates,
+    /// Counsel's decisions on the rules (`reviews.toml` beside the practice).
+    pub reviews: super::reviews::LoadedReviews,
+    /// Where the inputs came from (the options they were loaded with).
+    pub options: InputOptions,
+    /// The required elements of each document (`requirements.toml`).
+    pub requirements: crate::lint::required::Requirements,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// The catalogs of the practice's languages besides English.
@@ -295,7 +301,7 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
         }
     };
     let practice_file = sources.add(origin, text);
-    let Some(templates) = templates else { return Err((sources, diags)) };
+    let Some((templates, requirements)) = templates else { return Err((sources, diags)) };
     // A rule file that failed to load still names a state: the practice may list it.
     let mut codes: Vec<&str> = jurisdictions.keys().map(String::as_str).collect();
     codes.extend(failed.iter().map(String::as_str));
@@ -320,6 +326,18 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
         None => None,
     };
     let Some(practice) = practice else { return Err((sources, diags)) };
+    let languages: Vec<Lang> = practice.languages.iter().map(|l| *l.get_ref()).collect();
+    let reviews =
+        match super::reviews::reviews(&mut sources, opts.practice.as_deref(), &codes, &languages) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.extend(d);
+                Default::default()
+            }
+        };
+    if crate::diag::has_errors(&diags) {
+        return Err((sources, diags));
+    }
     // Translations: the PO files of the practice's other languages.
     let langs: Vec<Lang> = practice.languages.iter().map(|l| *l.get_ref()).collect();
     let mut templates = templates;
@@ -349,6 +367,9 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
         practice_file,
         jurisdictions,
         templates,
+        options: opts.clone(),
+        reviews,
+        requirements,
         warnings,
         logo,
         translations,

@@ -2,8 +2,9 @@
 //! name, the format is 2, the review date is not in the future; every topic
 //! has versions, each with one start date, a citation, a source and whom it
 //! binds; versions binding the same profession are in order; a confirmed
-//! version cites an official source and no weak one; no version cites a
-//! blocked host; boards name their professions.
+//! version has evidence that confirms, backed by a source of its kind, and
+//! cites no weak source; no version cites a blocked host; boards name their
+//! professions.
 
 use toml::Spanned;
 
@@ -12,8 +13,8 @@ use super::parse_toml;
 use crate::date::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::{
-    AppliesTo, Jurisdiction, Profession, RuleVersion, SelfConsent, Status, Topic, TopicInfo,
-    TopicVisitor,
+    AppliesTo, Evidence, Jurisdiction, Profession, RuleVersion, SelfConsent, Status, Topic,
+    TopicInfo, TopicVisitor,
 };
 
 /// Loads and checks one jurisdiction file. `stem` is the file name without
@@ -25,7 +26,7 @@ pub fn jurisdiction(
     today: Date,
 ) -> Result<(Jurisdiction, Vec<Diagnostic>), Vec<Diagnostic>> {
     let j: Jurisdiction = parse_toml(sources, file).map_err(|d| vec![d])?;
-    let mut c = Checker { file, diags: Vec::new() };
+    let mut c = Checker { file, diags: Vec::new(), reviewed: *j.last_reviewed.get_ref() };
     if j.code.get_ref() != stem {
         c.diags.push(
             Diagnostic::error(
@@ -99,7 +100,17 @@ pub fn jurisdiction(
                 }
                 seen.push(*p.get_ref());
             }
-            c.sources(&b.citation, &b.source, b.status, b.note.as_deref(), "board");
+            c.sources(
+                Support {
+                    citation: &b.citation,
+                    source: &b.source,
+                    status: b.status,
+                    evidence: b.evidence.as_ref(),
+                    current_through: b.current_through.as_ref(),
+                    note: b.note.as_deref(),
+                },
+                "board",
+            );
         }
     }
     let Checker { diags, .. } = c;
@@ -109,19 +120,33 @@ pub fn jurisdiction(
 struct Checker {
     file: FileId,
     diags: Vec<Diagnostic>,
+    /// The file's `last_reviewed`: published copies are dated against it.
+    reviewed: Date,
+}
+
+/// What [`Checker::sources`] checks of a version or a board.
+struct Support<'a> {
+    citation: &'a Spanned<String>,
+    source: &'a Spanned<String>,
+    status: Status,
+    evidence: Option<&'a Spanned<Evidence>>,
+    current_through: Option<&'a Spanned<Date>>,
+    note: Option<&'a str>,
 }
 
 impl Checker {
-    /// The citation, source and status rules every version and board keeps.
-    fn sources(
-        &mut self,
-        citation: &Spanned<String>,
-        source: &Spanned<String>,
-        status: Status,
-        note: Option<&str>,
-        what: &str,
-    ) {
+    /// The citation, source, evidence and status rules every version and
+    /// board keeps (issue 24): a confirmed value has `evidence` that can
+    /// confirm, backed by a URL of that kind (`official-text` and
+    /// `official-summary`: an official host or an official body's own
+    /// repository; `published-text`: a published-text host and the date its
+    /// copy is current through, and for a copy more than two years older
+    /// than the review, a note of the check for later amendments); nothing
+    /// cites a blocked host, and a confirmed value nothing weaker than a
+    /// recognised reference.
+    fn sources(&mut self, s: Support<'_>, what: &str) {
         let file = self.file;
+        let Support { citation, source, status, evidence, current_through, note } = s;
         for s in [citation, source] {
             if s.get_ref().trim().is_empty() {
                 self.diags.push(
@@ -133,10 +158,11 @@ impl Checker {
             }
         }
         let text = source.get_ref();
+        let confirmed = status == Status::Confirmed;
         for url in hosts::urls(text) {
-            let Some(host) = hosts::host(url) else { continue };
-            let kind = hosts::kind(&host);
-            let weak = status == Status::Confirmed && kind == HostKind::Other;
+            let Some(kind) = hosts::url_kind(url) else { continue };
+            let host = hosts::host(url).unwrap_or_default();
+            let weak = confirmed && kind == HostKind::Other;
             if kind == HostKind::Blocked || weak {
                 let at = text.find(url).map_or(source.span(), |i| {
                     let start = source.span().start + 1 + i; // after the opening quote
@@ -144,27 +170,71 @@ impl Checker {
                 });
                 let d = if kind == HostKind::Blocked {
                     Diagnostic::error("blocked-source", format!("`{host}` is not a source this project cites"))
-                        .with_hint("homework, exam-prep, survey, AI-summary and content-farm sites, mirrors and other practices' pages are never sources; find the statute, regulation, court or agency page")
+                        .with_hint("homework, exam-prep, survey, AI-summary and content-farm sites, mirrors, bill trackers and other practices' pages are never sources; find the statute, regulation, court or agency page")
                 } else {
-                    Diagnostic::error("weak-source", format!("a confirmed {what} cites `{host}`, neither official nor a recognised secondary reference"))
-                        .with_hint("cite the legislature, court or agency page (Cornell LII, Justia, FindLaw, NCSL, CCHP or a professional association may stand beside it), or mark the value unconfirmed")
+                    Diagnostic::error("weak-source", format!("a confirmed {what} cites `{host}`, neither official, published text nor a recognised reference"))
+                        .with_hint("cite the legislature, court or agency page, or verbatim text on Justia, Casetext, FindLaw, Cornell LII or public.law; or mark the value unconfirmed")
                 };
                 self.diags.push(d.at(file, at).with_label("this source"));
             }
         }
-        if status == Status::Confirmed && hosts::best(text) != Some(HostKind::Official) {
+        let span = evidence.map_or(citation.span(), |e| e.span());
+        let level = evidence.map(|e| *e.get_ref());
+        if confirmed && !level.is_some_and(Evidence::confirms) {
             self.diags.push(
-                Diagnostic::error("no-official-source", format!("a confirmed {what} cites no official source"))
-                    .at(file, source.span())
-                    .with_label("no legislature, court or agency page here")
-                    .with_hint("a confirmed value needs the statute, regulation, court opinion or agency page by URL; otherwise set `status = \"unconfirmed\"`"),
+                Diagnostic::error("no-evidence", format!("a confirmed {what} has no evidence that can confirm it"))
+                    .at(file, span.clone())
+                    .with_label(level.map_or("no `evidence` in this version".to_string(), |l| format!("`{}` is context only", l.key())))
+                    .with_hint("set `evidence` to \"official-text\", \"published-text\" or \"official-summary\" (jurisdictions/README.md), or mark the value unconfirmed"),
             );
+        }
+        let needs = match level {
+            Some(Evidence::OfficialText | Evidence::OfficialSummary) => Some(HostKind::Official),
+            Some(Evidence::PublishedText) => Some(HostKind::Published),
+            _ => None,
+        };
+        if let (Some(kind), Some(l)) = (needs, level)
+            && !hosts::cites(text, kind)
+        {
+            let want = if kind == HostKind::Official {
+                "a legislature, code reviser, court, agency or board page, or an official body's own repository"
+            } else {
+                "verbatim text on law.justia.com, regulations.justia.com, casetext.com, codes.findlaw.com, law.cornell.edu or public.law"
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "evidence-source",
+                    format!("`{}` evidence needs a source of its kind", l.key()),
+                )
+                .at(file, source.span())
+                .with_label("no such URL here")
+                .with_hint(format!("cite {want}, or set the `evidence` the sources support")),
+            );
+        }
+        if level == Some(Evidence::PublishedText) {
+            match current_through {
+                None => self.diags.push(
+                    Diagnostic::error("current-through", format!("`published-text` evidence in a {what} needs `current_through`"))
+                        .at(file, span.clone())
+                        .with_hint("the date the published copy says it is current through (a code year 2019: 2019-12-31)"),
+                ),
+                Some(d) if confirmed => {
+                    let stale = d.get_ref().add_days(730) < self.reviewed;
+                    let checked = note.is_some_and(|n| n.to_lowercase().contains("amendment"));
+                    if stale && !checked {
+                        self.diags.push(
+                            Diagnostic::error("old-copy", format!("a confirmed {what} rests on a copy current through {}, over two years before the review", d.get_ref()))
+                                .at(file, d.span())
+                                .with_hint("check for later amendments (session laws, bill histories, a newer copy) and say so in `note` (\"amendment check: ...\"), or mark the value unconfirmed"),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
         }
         let lower = note.unwrap_or("").to_lowercase();
         let unread = ["not read", "not seen", "from memory", "recollection"];
-        if status == Status::Confirmed
-            && let Some(phrase) = unread.iter().find(|p| lower.contains(*p))
-        {
+        if confirmed && let Some(phrase) = unread.iter().find(|p| lower.contains(*p)) {
             self.diags.push(
                 Diagnostic::error("confirmed-unread", format!("a confirmed {what}'s note says \"{phrase}\""))
                     .at(file, citation.span())
@@ -224,10 +294,14 @@ impl TopicVisitor for Checker {
                 }
             }
             self.sources(
-                v.citation(),
-                v.source(),
-                v.status(),
-                v.note(),
+                Support {
+                    citation: v.citation(),
+                    source: v.source(),
+                    status: v.status(),
+                    evidence: v.evidence(),
+                    current_through: v.current_through(),
+                    note: v.note(),
+                },
                 &format!("`{name}` version"),
             );
             if let Some(start) = v.start() {

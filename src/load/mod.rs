@@ -13,6 +13,7 @@ pub mod hosts;
 mod inputs;
 mod jurisdiction;
 mod practice;
+pub mod reviews;
 mod templates;
 pub mod translations;
 
@@ -277,15 +278,7 @@ fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// The allowed name closest to a misspelt one, if any is close.
-pub(crate) fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (strsim::damerau_levenshtein(word, a), *a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 3))
-        .min()
-        .map(|(_, a)| a)
-}
+pub(crate) use crate::diag::closest;
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,41 @@ pub fn practice(
         check_list(&mut diags, file, "state", std::slice::from_ref(&l.state), known_states);
     }
     check_clinicians(&mut diags, file, &p, known_states);
+    let practice_states: Vec<&str> = p.states.iter().map(|s| s.get_ref().as_str()).collect();
+    for key in p.state.keys() {
+        if !practice_states.contains(&key.get_ref().as_str()) {
+            let mut d = Diagnostic::error(
+                "unknown-state",
+                format!("`[state.{}]` is not one of the practice's `states`", key.get_ref()),
+            )
+            .at(file, key.span())
+            .with_label("not in `states`");
+            if let Some(best) = closest(key.get_ref(), &practice_states) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            }
+            diags.push(
+                d.with_hint(format!("the practice's states: {}", practice_states.join(", "))),
+            );
+        }
+    }
+    for (lang, text) in &p.translations {
+        for key in text.state.keys() {
+            if !p.state.keys().any(|k| k.get_ref() == key) {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-state",
+                        format!(
+                            "`[translations.{}.state.{key}]` has no `[state.{key}]` to translate",
+                            lang.code()
+                        ),
+                    )
+                    .with_hint(
+                        "give the state's own words in `[state.XX]` first, then their translation",
+                    ),
+                );
+            }
+        }
+    }
     check_offices(&mut diags, file, &p);
     check_placeholders(&mut diags, sources, file);
     check_languages(&mut diags, file, &p);
@@ -75,8 +110,10 @@ pub fn practice(
 fn check_offices(diags: &mut Vec<Diagnostic>, file: FileId, p: &Practice) {
     for s in &p.states {
         let state = s.get_ref();
-        let office = p.services.in_person && p.locations.iter().any(|l| l.state.get_ref() == state);
-        if !office && !p.telehealth_in(state) {
+        let here = p.in_state(state);
+        let office =
+            here.services.in_person && p.locations.iter().any(|l| l.state.get_ref() == state);
+        if !office && !here.telehealth_in(state) {
             diags.push(
                 Diagnostic::error("nowhere-to-meet", format!("no office in {state} and no telehealth there"))
                     .at(file, s.span())

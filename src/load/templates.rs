@@ -2,7 +2,9 @@
 //! order (`--templates DIR`, then the practice's own `templates/`), where a
 //! file of the same name replaces the one before it, file by file. Then
 //! checks `requirements.toml` against the documents, topics and services
-//! that exist, so a misspelt name cannot switch a check off.
+//! that exist, so a misspelt name cannot switch a check off, and every
+//! Markdown template against the rule topics' typed views (see
+//! [`crate::lint::template`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ fn is_template(name: &str) -> bool {
 pub fn templates(
     sources: &mut Sources,
     override_dirs: &[PathBuf],
-) -> Result<Templates, Vec<Diagnostic>> {
+) -> Result<(Templates, Requirements), Vec<Diagnostic>> {
     let mut files: BTreeMap<String, TemplateFile> = BTreeMap::new();
     for (name, text) in crate::bundle::TEMPLATES {
         let origin = format!("<bundled>/templates/{name}");
@@ -67,15 +69,29 @@ pub fn templates(
         Some(f) => super::parse_toml(sources, f.file).map_err(|d| vec![d])?,
         None => Requirements::default(),
     };
-    let templates = Templates::new(files, requirements)?;
-    check_requirements(sources, &templates)?;
-    Ok(templates)
+    let templates = Templates::new(files)?;
+    check_requirements(sources, &templates, &requirements)?;
+    let markdown: BTreeMap<String, (crate::diag::FileId, String)> = templates
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".md"))
+        .map(|(name, f)| (name.clone(), (f.file, f.text.clone())))
+        .collect();
+    let found = crate::lint::template::check(&markdown);
+    if !found.is_empty() {
+        return Err(found);
+    }
+    Ok((templates, requirements))
 }
 
 /// Refuses a `requirements.toml` that names a document without a template,
 /// a topic the rule files lack, or a service the practice file cannot set:
 /// each would silently switch its check off.
-fn check_requirements(sources: &Sources, templates: &Templates) -> Result<(), Vec<Diagnostic>> {
+fn check_requirements(
+    sources: &Sources,
+    templates: &Templates,
+    requirements: &Requirements,
+) -> Result<(), Vec<Diagnostic>> {
     let Some(file) = templates.files.get("requirements.toml") else { return Ok(()) };
     let text = sources.text(file.file);
     let ids = templates.document_ids();
@@ -101,7 +117,7 @@ fn check_requirements(sources: &Sources, templates: &Templates) -> Result<(), Ve
         diags.push(d.with_hint(format!("known: {}", known.join(", "))));
     };
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    for (doc, elements) in &templates.requirements {
+    for (doc, elements) in requirements {
         if !ids.contains(doc) {
             unknown("document", doc, format!("[[{doc}]]"), &id_refs);
         }
@@ -115,6 +131,25 @@ fn check_requirements(sources: &Sources, templates: &Templates) -> Result<(), Ve
                 && !services.contains(&s.as_str())
             {
                 unknown("service", s, format!("\"{s}\""), services);
+            }
+            if let Some(t) = &e.rule {
+                let (fields, _) = crate::render::views::field_names(t);
+                for f in &e.when {
+                    if !fields.contains(&f.as_str()) {
+                        unknown("field", f, format!("\"{f}\""), &fields);
+                    }
+                }
+            }
+            match e.block() {
+                Some((file, _)) if !templates.files.contains_key(file) => {
+                    let names: Vec<&str> = templates.files.keys().map(String::as_str).collect();
+                    unknown("template", file, format!("\"{file}:"), &names);
+                }
+                None if e.block.is_some() => {
+                    let at = e.block.clone().unwrap_or_default();
+                    unknown("block", &at, format!("\"{at}\""), &["FILE:TEXT"]);
+                }
+                _ => {}
             }
         }
     }

@@ -182,7 +182,7 @@ fn describe(s: MergeStats) -> String {
 }
 
 fn write(path: &Path, text: &str) -> Result<(), UpdateFailure> {
-    crate::write::write_atomic(path, text.as_bytes())
+    crate::io::write_atomic(path, text.as_bytes())
         .map(|_| ())
         .map_err(|e| UpdateFailure::Io(format!("cannot write {}: {e:#}", path.display())))
 }

@@ -6,10 +6,14 @@
 //! value (see `jurisdictions/README.md`). A [`Practice`] describes the practice
 //! that the documents are for.
 
+mod document;
 mod lang;
 mod practice;
+mod review;
 mod rules;
 
+pub use document::{DOCUMENTS, Doc, DocId, Need};
 pub use lang::Lang;
 pub use practice::*;
+pub use review::{Decision, Review, Reviews};
 pub use rules::*;

@@ -11,21 +11,6 @@ use crate::date::Date;
 
 use super::{Jurisdiction, Lang, Profession};
 
-/// The document ids every practice can choose, in packet order.
-pub const DOCUMENTS: [&str; 11] = [
-    "client-information",
-    "consent",
-    "confidentiality",
-    "telehealth",
-    "minors",
-    "privacy-notice",
-    "privacy-acknowledgment",
-    "authorization",
-    "notes-authorization",
-    "good-faith-estimate",
-    "disclosure",
-];
-
 /// The practice the documents are for.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +82,119 @@ pub struct Practice {
     /// documents print, in that language.
     #[serde(default)]
     pub translations: BTreeMap<Lang, PracticeText>,
+    /// Settings of one state (`[state.NJ]`): each key set there replaces
+    /// that key of `fees`, `services`, `contact` or `clauses` in that
+    /// state's forms; the others stay.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, StateSettings>")]
+    pub state: BTreeMap<Spanned<String>, StateSettings>,
+}
+
+/// What one state's forms say differently from the practice's (issue 26):
+/// insurance in one state only, a state's own fee, phone or clause.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateSettings {
+    /// Fee keys for this state.
+    #[serde(default)]
+    pub fees: FeesOverride,
+    /// Service keys for this state.
+    #[serde(default)]
+    pub services: ServicesOverride,
+    /// Contact keys for this state.
+    #[serde(default)]
+    pub contact: Contact,
+    /// Clauses for this state.
+    #[serde(default)]
+    pub clauses: Clauses,
+}
+
+/// `[state.XX.fees]`: each key set replaces the practice's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeesOverride {
+    /// See [`Fees::session`].
+    pub session: Option<String>,
+    /// See [`Fees::cancellation_notice_hours`].
+    pub cancellation_notice_hours: Option<u32>,
+    /// See [`Fees::late_cancellation`].
+    pub late_cancellation: Option<String>,
+    /// See [`Fees::insurance`].
+    pub insurance: Option<bool>,
+    /// See [`Fees::self_pay`].
+    pub self_pay: Option<bool>,
+    /// See [`Fees::sliding_scale`].
+    pub sliding_scale: Option<String>,
+}
+
+/// `[state.XX.services]`: each key set replaces the practice's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesOverride {
+    /// See [`Services::in_person`].
+    pub in_person: Option<bool>,
+    /// See [`Services::telehealth`].
+    pub telehealth: Option<bool>,
+    /// See [`Services::minors`].
+    pub minors: Option<bool>,
+    /// See [`Services::couples`].
+    pub couples: Option<bool>,
+}
+
+impl Practice {
+    /// The practice as one state's forms see it: each key its `[state.XX]`
+    /// table sets replaces the practice's own.
+    pub fn in_state(&self, state: &str) -> Practice {
+        let mut p = self.clone();
+        let Some(s) = self.state.iter().find(|(k, _)| k.get_ref() == state).map(|(_, v)| v) else {
+            return p;
+        };
+        fn set<T: Clone>(to: &mut T, from: &Option<T>) {
+            if let Some(v) = from {
+                *to = v.clone();
+            }
+        }
+        fn set_opt<T: Clone>(to: &mut Option<T>, from: &Option<T>) {
+            if from.is_some() {
+                *to = from.clone();
+            }
+        }
+        let f = &s.fees;
+        set_opt(&mut p.fees.session, &f.session);
+        set_opt(&mut p.fees.cancellation_notice_hours, &f.cancellation_notice_hours);
+        set_opt(&mut p.fees.late_cancellation, &f.late_cancellation);
+        set(&mut p.fees.insurance, &f.insurance);
+        set(&mut p.fees.self_pay, &f.self_pay);
+        set_opt(&mut p.fees.sliding_scale, &f.sliding_scale);
+        let v = &s.services;
+        set(&mut p.services.in_person, &v.in_person);
+        set(&mut p.services.telehealth, &v.telehealth);
+        set(&mut p.services.minors, &v.minors);
+        set(&mut p.services.couples, &v.couples);
+        let c = &s.contact;
+        for (to, from) in [
+            (&mut p.contact.phone, &c.phone),
+            (&mut p.contact.email, &c.email),
+            (&mut p.contact.website, &c.website),
+            (&mut p.contact.address, &c.address),
+            (&mut p.contact.response_time, &c.response_time),
+        ] {
+            set_opt(to, from);
+        }
+        let k = &s.clauses;
+        for (to, from) in [
+            (&mut p.clauses.fees, &k.fees),
+            (&mut p.clauses.cancellation, &k.cancellation),
+            (&mut p.clauses.supervision, &k.supervision),
+            (&mut p.clauses.communication, &k.communication),
+            (&mut p.clauses.emergency, &k.emergency),
+            (&mut p.clauses.couples, &k.couples),
+            (&mut p.clauses.records, &k.records),
+        ] {
+            set_opt(to, from);
+        }
+        p
+    }
 }
 
 fn default_languages() -> Vec<Spanned<Lang>> {
@@ -117,19 +215,102 @@ pub struct PracticeText {
     pub contact: ContactText,
     /// `clauses.*`.
     #[serde(default)]
-    pub clauses: Clauses,
+    pub clauses: ClausesText,
     /// `privacy.contact` (a name and title).
     #[serde(default)]
     pub privacy: PrivacyText,
     /// `logo_alt`.
     #[serde(default)]
-    pub logo_alt: Option<String>,
+    pub logo_alt: Option<Translation>,
     /// Office names, by their English name.
     #[serde(default)]
     pub locations: BTreeMap<String, String>,
     /// Each clinician's own words, by id.
     #[serde(default)]
     pub clinicians: BTreeMap<String, ClinicianText>,
+    /// A state's own words (`[translations.es.state.NJ]`), for the keys its
+    /// `[state.NJ]` table sets.
+    #[serde(default)]
+    pub state: BTreeMap<String, StateText>,
+}
+
+impl PracticeText {
+    /// The words of one state's forms: those its `[translations.XX.state.NJ]`
+    /// table gives, over the practice's own.
+    pub fn in_state(&self, state: &str) -> PracticeText {
+        let mut t = self.clone();
+        let Some(s) = self.state.get(state) else { return t };
+        for (to, from) in [
+            (&mut t.fees.session, &s.fees.session),
+            (&mut t.fees.late_cancellation, &s.fees.late_cancellation),
+            (&mut t.fees.sliding_scale, &s.fees.sliding_scale),
+            (&mut t.contact.response_time, &s.contact.response_time),
+            (&mut t.clauses.fees, &s.clauses.fees),
+            (&mut t.clauses.cancellation, &s.clauses.cancellation),
+            (&mut t.clauses.supervision, &s.clauses.supervision),
+            (&mut t.clauses.communication, &s.clauses.communication),
+            (&mut t.clauses.emergency, &s.clauses.emergency),
+            (&mut t.clauses.couples, &s.clauses.couples),
+            (&mut t.clauses.records, &s.clauses.records),
+        ] {
+            if from.is_some() {
+                *to = from.clone();
+            }
+        }
+        t
+    }
+}
+
+/// One state's own words in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateText {
+    /// `fees.*` phrases.
+    #[serde(default)]
+    pub fees: FeesText,
+    /// `contact.response_time`.
+    #[serde(default)]
+    pub contact: ContactText,
+    /// `clauses.*`.
+    #[serde(default)]
+    pub clauses: ClausesText,
+}
+
+/// A translation of one of the practice's own values (issue 26): its text,
+/// and the English it was made from (`{ from = "...", text = "..." }`), as
+/// a PO entry keeps its msgid. When the English value changes, the
+/// translation no longer matches and the forms in that language are held
+/// back until it is updated. A bare string records no English: it is
+/// accepted only for names (an office, a title), which are not held back.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Translation {
+    /// The translation and the English it translates.
+    Of {
+        /// The English value it was made from.
+        from: String,
+        /// The translation.
+        text: String,
+    },
+    /// A bare translation (names only).
+    Text(String),
+}
+
+impl Translation {
+    /// The translated text.
+    pub fn text(&self) -> &str {
+        match self {
+            Translation::Of { text, .. } | Translation::Text(text) => text,
+        }
+    }
+
+    /// The English it was made from, when recorded.
+    pub fn from(&self) -> Option<&str> {
+        match self {
+            Translation::Of { from, .. } => Some(from),
+            Translation::Text(_) => None,
+        }
+    }
 }
 
 /// Fee phrases in one language.
@@ -137,11 +318,11 @@ pub struct PracticeText {
 #[serde(deny_unknown_fields)]
 pub struct FeesText {
     /// `fees.session`.
-    pub session: Option<String>,
+    pub session: Option<Translation>,
     /// `fees.late_cancellation`.
-    pub late_cancellation: Option<String>,
+    pub late_cancellation: Option<Translation>,
     /// `fees.sliding_scale`.
-    pub sliding_scale: Option<String>,
+    pub sliding_scale: Option<Translation>,
 }
 
 /// Contact phrases in one language.
@@ -149,7 +330,7 @@ pub struct FeesText {
 #[serde(deny_unknown_fields)]
 pub struct ContactText {
     /// `contact.response_time`.
-    pub response_time: Option<String>,
+    pub response_time: Option<Translation>,
 }
 
 /// The privacy contact in one language.
@@ -157,7 +338,27 @@ pub struct ContactText {
 #[serde(deny_unknown_fields)]
 pub struct PrivacyText {
     /// `privacy.contact`.
-    pub contact: Option<String>,
+    pub contact: Option<Translation>,
+}
+
+/// The practice's clauses in one language.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClausesText {
+    /// `clauses.fees`.
+    pub fees: Option<Translation>,
+    /// `clauses.cancellation`.
+    pub cancellation: Option<Translation>,
+    /// `clauses.supervision`.
+    pub supervision: Option<Translation>,
+    /// `clauses.communication`.
+    pub communication: Option<Translation>,
+    /// `clauses.emergency`.
+    pub emergency: Option<Translation>,
+    /// `clauses.couples`.
+    pub couples: Option<Translation>,
+    /// `clauses.records`.
+    pub records: Option<Translation>,
 }
 
 /// A clinician's own words in one language.
@@ -165,11 +366,11 @@ pub struct PrivacyText {
 #[serde(deny_unknown_fields)]
 pub struct ClinicianText {
     /// `approach`.
-    pub approach: Option<String>,
+    pub approach: Option<Translation>,
     /// `education`, item by item.
-    pub education: Option<Vec<String>>,
+    pub education: Option<Vec<Translation>>,
     /// `credentials`, when they read differently.
-    pub credentials: Option<String>,
+    pub credentials: Option<Translation>,
 }
 
 /// Which documents go into the packets a practice hands out: one for an
@@ -359,19 +560,30 @@ impl Default for Fees {
     }
 }
 
-/// Clauses a practice writes itself; each replaces the default text of its
-/// section, printed as plain-text paragraphs (a blank line starts a new one).
+/// Clauses a practice writes itself for its own policies; each replaces
+/// the default text of its section of the consent, printed as plain-text
+/// paragraphs (a blank line starts a new one). Sentences that state the
+/// law are not clauses: counsel changes those (`reviews.toml`, `replace`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clauses {
-    /// Fees, billing and insurance (consent: "What does it cost?").
+    /// Fees, billing and insurance ("What does it cost?").
     pub fees: Option<String>,
-    /// Cancellations and missed sessions.
+    /// Cancellations and missed sessions ("What if you need to cancel?").
     pub cancellation: Option<String>,
-    /// Supervision, trainees, the care team.
+    /// Supervision of associates and trainees ("Who else is part of your
+    /// care?", in states where an associate works).
     pub supervision: Option<String>,
-    /// Calls, email, texts, after-hours contact.
+    /// Calls, email, texts, after-hours contact ("How can you reach us?").
     pub communication: Option<String>,
+    /// What to do when the practice cannot answer ("What if there is an
+    /// emergency?"; the 988 and 911 lines always follow).
+    pub emergency: Option<String>,
+    /// Couples and family sessions: who the client is, what is kept
+    /// between sessions with one partner.
+    pub couples: Option<String>,
+    /// How to ask for records and copies ("What happens to your records?").
+    pub records: Option<String>,
 }
 
 /// The privacy contact for the notice of privacy practices.
@@ -387,6 +599,12 @@ pub struct Privacy {
     /// Where clients write to the practice about privacy (to cancel a
     /// permission, to ask for records), when not the office's address.
     pub address: Option<String>,
+    /// The date the notice of privacy practices takes effect (45 C.F.R.
+    /// § 164.520(b)(1)(viii)); default: the practice's `effective`. A
+    /// revised notice needs a new, later date (§ 164.520(c)(2)(iv)): a build
+    /// refuses a changed notice whose date did not move forward.
+    #[serde(default)]
+    pub notice_effective: Option<Date>,
     /// Whether the practice contacts clients to raise funds.
     #[serde(default)]
     pub fundraising: bool,
@@ -412,6 +630,7 @@ impl Default for Privacy {
             phone: None,
             email: None,
             address: None,
+            notice_effective: None,
             fundraising: false,
             family_and_friends: true,
             disaster_relief: false,

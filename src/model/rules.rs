@@ -20,6 +20,63 @@ pub enum Status {
     Unconfirmed,
 }
 
+/// How strongly a source supports a rule version (issue 24). Ordered weakest
+/// first, so the evidence of a version is the minimum over its sources.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// NCSL, CCHP, JAAPL, professional associations: context only, never confirms.
+    Secondary,
+    /// An official body stating current law: an agency or board page, the
+    /// Child Welfare Information Gateway, a committee statement or fiscal
+    /// note, an attorney general opinion.
+    OfficialSummary,
+    /// The operative text read verbatim on Justia, Casetext, FindLaw, Cornell
+    /// LII or public.law, with the date the page is current through.
+    PublishedText,
+    /// The operative text read on an official host, or in an official body's
+    /// own repository.
+    OfficialText,
+}
+
+impl Evidence {
+    /// Every level, strongest first.
+    pub const ALL: [Evidence; 4] = [
+        Evidence::OfficialText,
+        Evidence::PublishedText,
+        Evidence::OfficialSummary,
+        Evidence::Secondary,
+    ];
+
+    /// Its name in the files and the JSON (`official-text`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Evidence::OfficialText => "official-text",
+            Evidence::PublishedText => "published-text",
+            Evidence::OfficialSummary => "official-summary",
+            Evidence::Secondary => "secondary",
+        }
+    }
+
+    /// Whether it can confirm a value.
+    pub fn confirms(self) -> bool {
+        self != Evidence::Secondary
+    }
+}
+
+/// Whether state law gives a client access to psychotherapy notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NotesAccess {
+    /// The state's right of access covers the whole mental-health record,
+    /// psychotherapy notes included.
+    Included,
+    /// State law, like HIPAA, leaves psychotherapy notes out of the right of access.
+    Excluded,
+}
+
 /// Mandatory, permissive or no rule, for the duty to warn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -116,36 +173,86 @@ impl Profession {
     }
 }
 
-/// One entry of `applies_to`: every profession, or one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+/// Joins phrases as a person writes a list: "a", "a and b", "a, b and c".
+pub fn join_list(items: &[&str], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., end] => format!("{} {last} {end}", rest.join(", ")),
+    }
+}
+
+/// Professions in plain words, plural, as a list ("psychologists and professional counselors").
+pub fn professions_plain(ps: &[Profession]) -> String {
+    let words: Vec<&str> = ps.iter().map(|p| p.plural()).collect();
+    join_list(&words, "and")
+}
+
+/// One entry of `applies_to`: every profession, or one (written `"all"` or
+/// a profession id; the professions are listed once, in [`Profession`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppliesTo {
     /// Every profession.
     All,
-    /// Psychologists.
-    Psychologist,
-    /// Professional counselors.
-    ProfessionalCounselor,
-    /// Clinical social workers.
-    ClinicalSocialWorker,
-    /// Marriage and family therapists.
-    MarriageFamilyTherapist,
-    /// Psychiatrists.
-    Psychiatrist,
+    /// One profession.
+    One(Profession),
 }
 
 impl AppliesTo {
     /// The professions this entry names.
-    pub fn professions(self) -> &'static [Profession] {
-        use Profession as P;
+    pub fn professions(self) -> Vec<Profession> {
         match self {
-            AppliesTo::All => &P::ALL,
-            AppliesTo::Psychologist => &[P::Psychologist],
-            AppliesTo::ProfessionalCounselor => &[P::ProfessionalCounselor],
-            AppliesTo::ClinicalSocialWorker => &[P::ClinicalSocialWorker],
-            AppliesTo::MarriageFamilyTherapist => &[P::MarriageFamilyTherapist],
-            AppliesTo::Psychiatrist => &[P::Psychiatrist],
+            AppliesTo::All => Profession::ALL.to_vec(),
+            AppliesTo::One(p) => vec![p],
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliesTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AppliesTo, D::Error> {
+        let word = String::deserialize(d)?;
+        if word == "all" {
+            return Ok(AppliesTo::All);
+        }
+        match Profession::ALL.into_iter().find(|p| p.key() == word) {
+            Some(p) => Ok(AppliesTo::One(p)),
+            None => Err(serde::de::Error::unknown_variant(&word, APPLIES_TO_WORDS)),
+        }
+    }
+}
+
+/// The words `applies_to` takes, for messages (a test keeps it in step
+/// with [`Profession::ALL`]).
+const APPLIES_TO_WORDS: &[&str] = &[
+    "all",
+    "psychologist",
+    "professional_counselor",
+    "clinical_social_worker",
+    "marriage_family_therapist",
+    "psychiatrist",
+];
+
+impl Serialize for AppliesTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AppliesTo::All => s.serialize_str("all"),
+            AppliesTo::One(p) => s.serialize_str(p.key()),
+        }
+    }
+}
+
+impl JsonSchema for AppliesTo {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AppliesTo".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let words = APPLIES_TO_WORDS;
+        schemars::json_schema!({
+            "description": "Every profession (`all`), or one profession id.",
+            "type": "string",
+            "enum": words,
+        })
     }
 }
 
@@ -165,6 +272,10 @@ pub trait RuleVersion: Serialize {
     fn source(&self) -> &Spanned<String>;
     /// Whether the value was confirmed.
     fn status(&self) -> Status;
+    /// How strongly the sources support it.
+    fn evidence(&self) -> Option<&Spanned<Evidence>>;
+    /// The date a published copy of the text is current through.
+    fn current_through(&self) -> Option<&Spanned<Date>>;
     /// Value fields that could not be confirmed.
     fn unconfirmed(&self) -> &[Spanned<String>];
     /// The maintainers' note.
@@ -172,11 +283,8 @@ pub trait RuleVersion: Serialize {
 
     /// The professions it binds, in [`Profession::ALL`] order.
     fn professions(&self) -> Vec<Profession> {
-        let named: Vec<Profession> = self
-            .applies_to()
-            .iter()
-            .flat_map(|a| a.get_ref().professions().iter().copied())
-            .collect();
+        let named: Vec<Profession> =
+            self.applies_to().iter().flat_map(|a| a.get_ref().professions()).collect();
         Profession::ALL.into_iter().filter(|p| named.contains(p)).collect()
     }
 
@@ -212,6 +320,15 @@ macro_rules! rule_version {
             pub source: Spanned<String>,
             /// Whether a person confirmed the value.
             pub status: Status,
+            /// How strongly the sources support the fields it states: the
+            /// weakest level among them (required when confirmed).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "Option<Evidence>")]
+            pub evidence: Option<Spanned<Evidence>>,
+            /// For `published-text`: the date the published copy is current through.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "Option<Date>")]
+            pub current_through: Option<Spanned<Date>>,
             /// Value fields of this version that could not be confirmed.
             #[serde(default)]
             #[schemars(with = "Vec<String>")]
@@ -229,6 +346,8 @@ macro_rules! rule_version {
             fn citation(&self) -> &Spanned<String> { &self.citation }
             fn source(&self) -> &Spanned<String> { &self.source }
             fn status(&self) -> Status { self.status }
+            fn evidence(&self) -> Option<&Spanned<Evidence>> { self.evidence.as_ref() }
+            fn current_through(&self) -> Option<&Spanned<Date>> { self.current_through.as_ref() }
             fn unconfirmed(&self) -> &[Spanned<String>] { &self.unconfirmed }
             fn note(&self) -> Option<&str> { self.note.as_deref() }
         }
@@ -392,6 +511,9 @@ rule_version!(
         /// `limits` is the statute's whole list.
         #[serde(default)]
         limits_complete: bool,
+        /// Whether the state's right of access covers psychotherapy notes.
+        #[serde(default)]
+        notes_access: Option<NotesAccess>,
     }
 );
 
@@ -463,6 +585,10 @@ pub struct Board {
     /// Its phone number.
     #[serde(default)]
     pub phone: Option<String>,
+    /// Where a client files a complaint: the board's complaint page (a URL)
+    /// or phone, as the board gives it.
+    #[serde(default)]
+    pub complaints: Option<String>,
     /// The statute that creates it.
     #[schemars(with = "String")]
     pub citation: Spanned<String>,
@@ -471,6 +597,14 @@ pub struct Board {
     pub source: Spanned<String>,
     /// Whether it was confirmed.
     pub status: Status,
+    /// How strongly the sources support it.
+    #[serde(default)]
+    #[schemars(with = "Option<Evidence>")]
+    pub evidence: Option<Spanned<Evidence>>,
+    /// For `published-text`: the date the published copy is current through.
+    #[serde(default)]
+    #[schemars(with = "Option<Date>")]
+    pub current_through: Option<Spanned<Date>>,
     /// A note for maintainers.
     #[serde(default)]
     pub note: Option<String>,
@@ -584,4 +718,19 @@ topics! {
 /// The topic names, in [`TOPICS`] order.
 pub fn topic_names() -> impl Iterator<Item = &'static str> {
     TOPICS.iter().map(|t| t.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_to_words_are_all_and_the_professions() {
+        let mut words = vec!["all"];
+        words.extend(Profession::ALL.map(Profession::key));
+        assert_eq!(APPLIES_TO_WORDS, words.as_slice());
+        let a: Vec<AppliesTo> = serde_json::from_str(r#"["all", "psychiatrist"]"#).unwrap();
+        assert_eq!(a, vec![AppliesTo::All, AppliesTo::One(Profession::Psychiatrist)]);
+        assert!(serde_json::from_str::<AppliesTo>(r#""psychiatrists""#).is_err());
+    }
 }

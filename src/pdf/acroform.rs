@@ -45,6 +45,30 @@ pub const ANCHOR: &str = "consentgen:field";
 /// The default appearance of text: the fields' font, 11 pt, black.
 pub const DEFAULT_APPEARANCE: &str = "/CgR 11 Tf 0 g";
 
+/// The type size of typed text when the page template gives none.
+pub const DEFAULT_SIZE: f64 = 11.0;
+
+/// Field flags (`/Ff`, ISO 32000-1, tables 221 and 228).
+pub mod flag {
+    /// The form is not valid without a value.
+    pub const REQUIRED: i64 = 1 << 1;
+    /// Text of several lines.
+    pub const MULTILINE: i64 = 1 << 12;
+    /// No more text than the box shows: a viewer does not scroll.
+    pub const DO_NOT_SCROLL: i64 = 1 << 23;
+}
+
+/// The default appearance of text at `size` points.
+pub fn default_appearance(size: f64) -> String {
+    format!("/{} {} Tf 0 g", super::field_font::SIMPLE, short_number(size))
+}
+
+/// A size as PDF writes it: at most two decimals, no trailing zeros.
+fn short_number(v: f64) -> String {
+    let s = format!("{:.2}", (v * 100.0).round() / 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The date format of date fields (Acrobat's AFDate notation).
 pub const DATE_FORMAT: &str = "mm/dd/yyyy";
 
@@ -67,6 +91,12 @@ pub struct Placed {
     pub description: String,
     /// What it holds.
     pub kind: Kind,
+    /// The form is not valid without it.
+    pub required: bool,
+    /// A free-text answer of several lines.
+    pub multiline: bool,
+    /// The type size of its text, in points.
+    pub size: f64,
 }
 
 fn kind(s: &str) -> Option<Kind> {
@@ -95,6 +125,7 @@ pub fn placed(document: &PagedDocument) -> Result<Vec<Placed>, String> {
             Ok(Value::Int(v)) => Ok(*v as f64),
             _ => Err(format!("a form field's `{key}` is missing in the page template")),
         };
+        let flag = |key: &str| matches!(f.get(key), Ok(Value::Bool(true)));
         let name = text("name")?;
         let position = content
             .location()
@@ -112,6 +143,10 @@ pub fn placed(document: &PagedDocument) -> Result<Vec<Placed>, String> {
             },
             description: text("description")?,
             kind: kind(&text("kind")?).ok_or("a form field has an unknown kind")?,
+            required: flag("required"),
+            multiline: flag("multiline"),
+            // A practice's own page template may give no size.
+            size: number("size").unwrap_or(DEFAULT_SIZE).clamp(4.0, 72.0),
         });
     }
     Ok(out)
@@ -284,6 +319,103 @@ fn tree(fields: &[Placed], widgets: &[ObjectId]) -> Result<(Vec<Node>, Vec<usize
     Ok((nodes, roots))
 }
 
+/// Writes the field tree of the fields' names (`widgets[i]` is field `i`'s
+/// annotation); returns its roots.
+fn field_tree(
+    doc: &mut Document,
+    fields: &[Placed],
+    widgets: &[ObjectId],
+) -> Result<Vec<Object>, String> {
+    let (mut nodes, roots) = tree(fields, widgets)?;
+    for node in nodes.iter_mut() {
+        if node.id.is_none() {
+            node.id = Some(doc.add_object(Dictionary::new()));
+        }
+    }
+    for node in &nodes {
+        let id = node.id.expect("every node has an object");
+        let dict = doc.get_object_mut(id).and_then(Object::as_dict_mut).map_err(pdf_error)?;
+        dict.set("T", text_string(&node.part));
+        if let Some(p) = node.parent {
+            dict.set("Parent", nodes[p].id.expect("every node has an object"));
+        }
+        if !node.kids.is_empty() {
+            let kids: Vec<Object> =
+                node.kids.iter().map(|k| Object::Reference(nodes[*k].id.unwrap())).collect();
+            dict.set("Kids", kids);
+        }
+    }
+    Ok(roots.iter().map(|r| Object::Reference(nodes[*r].id.unwrap())).collect())
+}
+
+/// The entries that make a field's link annotation its widget: type,
+/// place, accessible name, flags, default appearance and appearances.
+fn widget_entries(doc: &mut Document, f: &Placed, page_height: f64, page: ObjectId) -> Dictionary {
+    let h = page_height;
+    let rect = vec![real(f.x), real(h - f.top - f.height), real(f.x + f.width), real(h - f.top)];
+    let mut entries = dictionary! {
+        "Type" => "Annot",
+        "Subtype" => "Widget",
+        "Rect" => rect,
+        "F" => 4,
+        "P" => page,
+        "TU" => text_string(&f.description),
+    };
+    if f.required {
+        entries.set("Ff", flag::REQUIRED);
+    }
+    match f.kind {
+        Kind::Text | Kind::Date => {
+            entries.set("FT", "Tx");
+            entries.set("DA", Object::string_literal(default_appearance(f.size)));
+            entries.set("Q", 0);
+            // Typed text stays in the box, at the form's type size.
+            let mut ff = flag::DO_NOT_SCROLL;
+            if f.multiline {
+                ff |= flag::MULTILINE;
+            }
+            if f.required {
+                ff |= flag::REQUIRED;
+            }
+            entries.set("Ff", ff);
+            if f.kind == Kind::Date {
+                let js = |s: String| {
+                    dictionary! { "S" => "JavaScript", "JS" => Object::string_literal(s) }
+                };
+                entries.set(
+                    "AA",
+                    dictionary! {
+                        "K" => js(format!("AFDate_KeystrokeEx(\"{DATE_FORMAT}\");")),
+                        "F" => js(format!("AFDate_FormatEx(\"{DATE_FORMAT}\");")),
+                    },
+                );
+            }
+            let n =
+                doc.add_object(appearance(f.width, f.height, Dictionary::new(), b"/Tx BMC\nEMC\n"));
+            entries.set("AP", dictionary! { "N" => n });
+        }
+        Kind::Signature => {
+            entries.set("FT", "Sig");
+            let n = doc.add_object(appearance(f.width, f.height, Dictionary::new(), b""));
+            entries.set("AP", dictionary! { "N" => n });
+        }
+        Kind::Check => {
+            entries.set("FT", "Btn");
+            entries.set("V", Object::Name(b"Off".to_vec()));
+            entries.set("AS", Object::Name(b"Off".to_vec()));
+            let yes = doc.add_object(appearance(
+                f.width,
+                f.height,
+                Dictionary::new(),
+                &check_mark(f.width, f.height),
+            ));
+            let off = doc.add_object(appearance(f.width, f.height, Dictionary::new(), b""));
+            entries.set("AP", dictionary! { "N" => dictionary! { "Yes" => yes, "Off" => off } });
+        }
+    }
+    entries
+}
+
 /// Adds the fields to typst-pdf's output. With no fields, returns it as it is.
 pub fn add(pdf: Vec<u8>, fields: &[Placed]) -> Result<Vec<u8>, String> {
     if fields.is_empty() {
@@ -332,59 +464,7 @@ pub fn add(pdf: Vec<u8>, fields: &[Placed]) -> Result<Vec<u8>, String> {
 
     for (f, widget) in fields.iter().zip(&widgets) {
         let h = heights.get(f.page).copied().unwrap_or(792.0);
-        let rect =
-            vec![real(f.x), real(h - f.top - f.height), real(f.x + f.width), real(h - f.top)];
-        let mut entries = dictionary! {
-            "Type" => "Annot",
-            "Subtype" => "Widget",
-            "Rect" => rect,
-            "F" => 4,
-            "P" => pages[f.page],
-            "TU" => text_string(&f.description),
-        };
-        let empty = |doc: &mut Document| {
-            doc.add_object(appearance(f.width, f.height, Dictionary::new(), b"/Tx BMC\nEMC\n"))
-        };
-        match f.kind {
-            Kind::Text | Kind::Date => {
-                entries.set("FT", "Tx");
-                entries.set("DA", Object::string_literal(DEFAULT_APPEARANCE));
-                entries.set("Q", 0);
-                if f.kind == Kind::Date {
-                    let js = |s: String| {
-                        dictionary! { "S" => "JavaScript", "JS" => Object::string_literal(s) }
-                    };
-                    entries.set(
-                        "AA",
-                        dictionary! {
-                            "K" => js(format!("AFDate_KeystrokeEx(\"{DATE_FORMAT}\");")),
-                            "F" => js(format!("AFDate_FormatEx(\"{DATE_FORMAT}\");")),
-                        },
-                    );
-                }
-                let n = empty(&mut doc);
-                entries.set("AP", dictionary! { "N" => n });
-            }
-            Kind::Signature => {
-                entries.set("FT", "Sig");
-                let n = doc.add_object(appearance(f.width, f.height, Dictionary::new(), b""));
-                entries.set("AP", dictionary! { "N" => n });
-            }
-            Kind::Check => {
-                entries.set("FT", "Btn");
-                entries.set("V", Object::Name(b"Off".to_vec()));
-                entries.set("AS", Object::Name(b"Off".to_vec()));
-                let yes = doc.add_object(appearance(
-                    f.width,
-                    f.height,
-                    Dictionary::new(),
-                    &check_mark(f.width, f.height),
-                ));
-                let off = doc.add_object(appearance(f.width, f.height, Dictionary::new(), b""));
-                entries
-                    .set("AP", dictionary! { "N" => dictionary! { "Yes" => yes, "Off" => off } });
-            }
-        }
+        let entries = widget_entries(&mut doc, f, h, pages[f.page]);
         let annot = doc.get_object_mut(*widget).and_then(Object::as_dict_mut).map_err(pdf_error)?;
         // What made it a link goes; its /StructParent stays.
         for key in [&b"A"[..], b"Contents", b"Border", b"BS", b"H", b"QuadPoints", b"C"] {
@@ -410,27 +490,7 @@ pub fn add(pdf: Vec<u8>, fields: &[Placed]) -> Result<Vec<u8>, String> {
     }
 
     // The field tree: parents for the parts of dotted names.
-    let (mut nodes, roots) = tree(fields, &widgets)?;
-    for node in nodes.iter_mut() {
-        if node.id.is_none() {
-            node.id = Some(doc.add_object(Dictionary::new()));
-        }
-    }
-    for node in &nodes {
-        let id = node.id.expect("every node has an object");
-        let dict = doc.get_object_mut(id).and_then(Object::as_dict_mut).map_err(pdf_error)?;
-        dict.set("T", text_string(&node.part));
-        if let Some(p) = node.parent {
-            dict.set("Parent", nodes[p].id.expect("every node has an object"));
-        }
-        if !node.kids.is_empty() {
-            let kids: Vec<Object> =
-                node.kids.iter().map(|k| Object::Reference(nodes[*k].id.unwrap())).collect();
-            dict.set("Kids", kids);
-        }
-    }
-    let roots: Vec<Object> =
-        roots.iter().map(|r| Object::Reference(nodes[*r].id.unwrap())).collect();
+    let roots = field_tree(&mut doc, fields, &widgets)?;
     let form = doc.add_object(dictionary! {
         "Fields" => roots,
         "DR" => dictionary! { "Font" => dictionary! { field_font::SIMPLE => font } },

@@ -9,7 +9,13 @@
 //!   `consentgen fill` draws values in, so that any name the font can set
 //!   (Vietnamese, Hawaiian) shows, not only the Latin-1 ones.
 //!
-//! Both carry widths read from the font itself and map to Unicode, as PDF/UA
+//! - `/CgN`, a subset of Noto Sans Regular as a Type 0 font, added by
+//!   `consentgen fill` only when a value has letters Atkinson lacks or
+//!   builds from loose marks (Vietnamese, the Hawaiian ʻokina): the second
+//!   font of the documents' own stack (see [`super::layout`]). A subset,
+//!   as typed text never uses it: the whole font would add 160 KB.
+//!
+//! All carry widths read from the font itself and map to Unicode, as PDF/UA
 //! asks of every font used for rendering (ISO 14289-1, 7.21).
 
 use std::collections::BTreeMap;
@@ -22,6 +28,17 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 pub fn font_data() -> &'static [u8] {
     super::FONT_DATA[0]
 }
+
+/// The fallback font's file: Noto Sans Regular.
+fn fallback_data() -> &'static [u8] {
+    super::FONT_DATA[4]
+}
+
+/// The PostScript name of the fallback font.
+const FALLBACK_FONT: &str = "NotoSans-Regular";
+
+/// The resource name of the fallback font, in filled appearances.
+pub const FALLBACK: &str = "CgN";
 
 /// The PostScript name of the font.
 const BASE_FONT: &[u8] = b"AtkinsonHyperlegible-Regular";
@@ -40,7 +57,16 @@ pub struct Metrics {
 impl Metrics {
     /// Parses the font.
     pub fn new() -> Metrics {
-        let face = ttf_parser::Face::parse(font_data(), 0).expect("the bundled font parses");
+        Metrics::of(font_data())
+    }
+
+    /// Parses the fallback font, Noto Sans Regular.
+    pub fn fallback() -> Metrics {
+        Metrics::of(fallback_data())
+    }
+
+    fn of(data: &'static [u8]) -> Metrics {
+        let face = ttf_parser::Face::parse(data, 0).expect("the bundled font parses");
         let scale = 1000.0 / f64::from(face.units_per_em());
         Metrics { face, scale }
     }
@@ -75,10 +101,14 @@ impl Metrics {
     }
 
     fn descriptor(&self, file: ObjectId) -> Dictionary {
+        self.descriptor_named(file, BASE_FONT)
+    }
+
+    fn descriptor_named(&self, file: ObjectId, name: &[u8]) -> Dictionary {
         let b = self.face.global_bounding_box();
         dictionary! {
             "Type" => "FontDescriptor",
-            "FontName" => Object::Name(BASE_FONT.to_vec()),
+            "FontName" => Object::Name(name.to_vec()),
             "Flags" => 32,
             "FontBBox" => vec![
                 self.em(b.x_min).into(), self.em(b.y_min).into(),
@@ -229,6 +259,59 @@ pub fn add_unicode(doc: &mut Document, m: &Metrics, file: ObjectId) -> ObjectId 
     })
 }
 
+/// Adds `/CgN`, the fallback font with only `glyphs` (old glyph id and the
+/// character it sets); returns the font's id and each old glyph id's new one.
+pub fn add_fallback_subset(
+    doc: &mut Document,
+    m: &Metrics,
+    glyphs: &BTreeMap<u16, char>,
+) -> Result<(ObjectId, BTreeMap<u16, u16>), String> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let new: BTreeMap<u16, u16> = glyphs.keys().map(|g| (*g, remapper.remap(*g))).collect();
+    let data = subsetter::subset(fallback_data(), 0, &remapper)
+        .map_err(|e| format!("subsetting Noto Sans: {e}"))?;
+    // A subset's name starts with a tag of six capitals, here from its glyphs.
+    let digest = crate::io::sha256_hex(format!("{new:?}").as_bytes());
+    let tag: String = digest.bytes().take(6).map(|b| char::from(b'A' + b % 26)).collect();
+    let name = format!("{tag}+{FALLBACK_FONT}");
+    let mut file = Stream::new(dictionary! { "Length1" => data.len() as i64 }, data);
+    let _ = file.compress();
+    let file = doc.add_object(file);
+    let descriptor = doc.add_object(m.descriptor_named(file, name.as_bytes()));
+    let count = new.values().max().map_or(1, |g| g + 1);
+    let mut widths = vec![Object::Integer(m.advance(0)); usize::from(count)];
+    for (old, n) in &new {
+        widths[usize::from(*n)] = m.advance(*old).into();
+    }
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "CIDFontType2",
+        "BaseFont" => Object::Name(name.clone().into_bytes()),
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => descriptor,
+        "DW" => m.advance(0),
+        "W" => vec![Object::Integer(0), Object::Array(widths)],
+        "CIDToGIDMap" => "Identity",
+    });
+    let unicode: BTreeMap<u16, char> = glyphs.iter().map(|(old, c)| (new[old], *c)).collect();
+    let mut cmap = Stream::new(Dictionary::new(), to_unicode(&unicode).into_bytes());
+    let _ = cmap.compress();
+    let cmap = doc.add_object(cmap);
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => Object::Name(name.into_bytes()),
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Reference(cid_font)],
+        "ToUnicode" => cmap,
+    });
+    Ok((font, new))
+}
+
 /// A ToUnicode CMap from two-byte glyph ids.
 fn to_unicode(map: &BTreeMap<u16, char>) -> String {
     let mut s = String::from(
@@ -267,7 +350,25 @@ mod tests {
         assert_eq!(win_ansi(0x80), Some('€'));
         assert_eq!(win_ansi(0xE9), Some('é'));
         assert_eq!(win_ansi(0x81), None);
-        // Not every Latin letter: `fill` refuses a value the font cannot set.
-        assert!(m.glyph('ễ').is_none());
+        // Not every Latin letter: Noto Sans sets the rest (see `layout`).
+        assert!(m.glyph('ễ').is_none() && m.glyph('ʻ').is_none());
+        let noto = Metrics::fallback();
+        assert!(noto.glyph('ễ').is_some() && noto.glyph('ʻ').is_some());
+    }
+
+    #[test]
+    fn the_fallback_subset_is_small_and_maps_to_unicode() {
+        let noto = Metrics::fallback();
+        let mut doc = Document::with_version("1.7");
+        let glyphs: BTreeMap<u16, char> =
+            "ễʻ".chars().map(|c| (noto.glyph(c).unwrap(), c)).collect();
+        let (font, new) = add_fallback_subset(&mut doc, &noto, &glyphs).unwrap();
+        assert_eq!(new.len(), 2);
+        assert!(new.values().all(|g| *g > 0), "glyph 0 stays .notdef");
+        let size: usize =
+            doc.objects.values().filter_map(|o| o.as_stream().ok()).map(|s| s.content.len()).sum();
+        assert!(size < 8 * 1024, "{size} bytes");
+        let f = doc.get_dictionary(font).unwrap();
+        assert!(f.get(b"BaseFont").unwrap().as_name().unwrap().ends_with(b"+NotoSans-Regular"));
     }
 }

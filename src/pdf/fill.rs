@@ -1,178 +1,29 @@
 //! `consentgen fill`: fills a PDF's form fields by name, with appearance
 //! streams so every viewer shows the values, and optionally flattens them
-//! into the page (tagged as PDF/UA asks of a printed field: a `Form`
-//! element with `PrintField` attributes around the drawn value).
+//! into the page (see [`super::flatten`]).
 //!
 //! Values are checked before anything changes: a name the form does not
 //! have, a date that is not a date, a check box given anything but `true` or
-//! `false`, text the form's font cannot set, or a value for a signature field
-//! (signed in a viewer, never filled) is refused with the field's name.
+//! `false`, text no font of the documents' stack can set, text that does
+//! not fit its box at the form's type size (see [`super::layout`]: never
+//! made smaller), or a value for a signature field (signed in a viewer,
+//! never filled) is refused with the field's name.
 
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
+use unicode_normalization::UnicodeNormalization as _;
 
 use super::acroform::{self, text_string};
 use super::field_font::{self, Metrics};
 use super::flatten::flatten_form;
+use super::form::{FieldType, FillError, FormField, dict, fields, form_error, rect};
+use super::layout::{Face, Fonts, Misfit, Setting};
 use crate::date::Date;
 
-/// What a field holds, as `fill` treats it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    /// Text.
-    Text,
-    /// Text formatted as a date (`mm/dd/yyyy`).
-    Date,
-    /// A check box.
-    Check,
-    /// A signature field.
-    Signature,
-    /// Anything else (radio buttons, choices, push buttons).
-    Other,
-}
-
-/// One field of a form, by full name.
-#[derive(Clone, Debug)]
-pub struct FormField {
-    /// The fully qualified name (`client.name`).
-    pub name: String,
-    /// What it holds.
-    pub kind: FieldType,
-    /// Its accessible name (`/TU`), if any.
-    pub description: Option<String>,
-    /// The field dictionary.
-    id: ObjectId,
-    /// Its widget annotations (the field itself, when they are merged).
-    pub(super) widgets: Vec<ObjectId>,
-}
-
-/// Why filling failed.
-#[derive(Debug)]
-pub enum FillError {
-    /// The file is not a PDF lopdf can read, or has no form.
-    Form(String),
-    /// A name the form does not have.
-    UnknownField {
-        /// The name given.
-        name: String,
-        /// The form's names.
-        known: Vec<String>,
-    },
-    /// A value the field cannot take.
-    BadValue {
-        /// The field.
-        name: String,
-        /// Why.
-        reason: String,
-    },
-}
-
-impl std::fmt::Display for FillError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FillError::Form(e) => f.write_str(e),
-            FillError::UnknownField { name, .. } => write!(f, "the form has no field `{name}`"),
-            FillError::BadValue { name, reason } => write!(f, "field `{name}` {reason}"),
-        }
-    }
-}
-
-pub(super) fn form_error(e: impl std::fmt::Display) -> FillError {
-    FillError::Form(format!("not a PDF this can fill: {e}"))
-}
-
-pub(super) fn dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
-    doc.dereference(o).ok()?.1.as_dict().ok()
-}
-
-fn inherited<'a>(doc: &'a Document, mut id: ObjectId, key: &[u8]) -> Option<&'a Object> {
-    for _ in 0..32 {
-        let d = doc.get_dictionary(id).ok()?;
-        if let Ok(v) = d.get(key) {
-            return doc.dereference(v).ok().map(|(_, o)| o);
-        }
-        id = d.get(b"Parent").ok()?.as_reference().ok()?;
-    }
-    None
-}
-
-fn decode(o: &Object) -> Option<String> {
-    lopdf::decode_text_string(o).ok()
-}
-
-/// Every terminal field of the form, in the order of the field tree.
-pub fn fields(doc: &Document) -> Result<Vec<FormField>, FillError> {
-    let form = doc
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"AcroForm").ok())
-        .and_then(|f| dict(doc, f))
-        .ok_or_else(|| FillError::Form("the PDF has no form fields".into()))?;
-    let roots = form
-        .get(b"Fields")
-        .ok()
-        .and_then(|f| doc.dereference(f).ok())
-        .and_then(|(_, f)| f.as_array().ok())
-        .ok_or_else(|| FillError::Form("the PDF has no form fields".into()))?;
-    let mut out = Vec::new();
-    let mut stack: Vec<(ObjectId, String, usize)> = roots
-        .iter()
-        .rev()
-        .filter_map(|r| r.as_reference().ok())
-        .map(|r| (r, String::new(), 0))
-        .collect();
-    while let Some((id, prefix, depth)) = stack.pop() {
-        let Ok(d) = doc.get_dictionary(id) else { continue };
-        if depth > 32 {
-            return Err(FillError::Form("the form's field tree is too deep".into()));
-        }
-        let name = match d.get(b"T").ok().and_then(decode) {
-            Some(t) if prefix.is_empty() => t,
-            Some(t) => format!("{prefix}.{t}"),
-            None => prefix.clone(),
-        };
-        let kids: Vec<ObjectId> = d
-            .get(b"Kids")
-            .ok()
-            .and_then(|k| doc.dereference(k).ok())
-            .and_then(|(_, k)| k.as_array().ok())
-            .map(|k| k.iter().filter_map(|r| r.as_reference().ok()).collect())
-            .unwrap_or_default();
-        // Kids with names are fields; kids without are its widgets.
-        let named = kids.iter().any(|k| doc.get_dictionary(*k).is_ok_and(|kd| kd.has(b"T")));
-        if named {
-            for k in kids.iter().rev() {
-                stack.push((*k, name.clone(), depth + 1));
-            }
-            continue;
-        }
-        let widgets = if kids.is_empty() { vec![id] } else { kids };
-        let ft = inherited(doc, id, b"FT").and_then(|o| o.as_name().ok().map(<[u8]>::to_vec));
-        let flags = inherited(doc, id, b"Ff").and_then(|o| o.as_i64().ok()).unwrap_or(0);
-        let is_date = d
-            .get(b"AA")
-            .ok()
-            .and_then(|aa| dict(doc, aa))
-            .and_then(|aa| aa.get(b"F").ok())
-            .and_then(|f| dict(doc, f))
-            .and_then(|f| f.get(b"JS").ok())
-            .and_then(|js| doc.dereference(js).ok())
-            .and_then(|(_, js)| js.as_str().ok())
-            .is_some_and(|js| js.windows(8).any(|w| w == b"AFDate_F"));
-        let kind = match ft.as_deref() {
-            Some(b"Tx") if is_date => FieldType::Date,
-            Some(b"Tx") => FieldType::Text,
-            Some(b"Sig") => FieldType::Signature,
-            // Not a radio button (bit 16) nor a push button (bit 17).
-            Some(b"Btn") if flags & (3 << 15) == 0 => FieldType::Check,
-            _ => FieldType::Other,
-        };
-        let description = d.get(b"TU").ok().and_then(decode);
-        out.push(FormField { name, kind, description, id, widgets });
-    }
-    Ok(out)
-}
+/// The most characters a value may have, whatever its box: far more than
+/// any box holds, so the layout's work stays small.
+pub const MAX_VALUE_CHARS: usize = 10_000;
 
 /// Values from JSON: an object of names to values; nested objects stand for
 /// dotted names (`{"client": {"name": "..."}}` is `client.name`).
@@ -225,80 +76,79 @@ pub fn date_value(text: &str) -> Option<String> {
 
 /// What a value becomes in a field.
 enum Fill {
-    Text(String),
+    /// Text (composed, NFC), and how it sits in each widget.
+    Text(String, Vec<Setting>),
     Check(bool),
 }
 
+/// Checks a value against its field and sets it in each widget's box.
 fn check_value(
+    doc: &Document,
     f: &FormField,
     value: &serde_json::Value,
-    m: &Metrics,
+    fonts: &Fonts,
 ) -> Result<Option<Fill>, FillError> {
     let bad = |reason: String| FillError::BadValue { name: f.name.clone(), reason };
     if value.is_null() {
         return Ok(None);
     }
-    match f.kind {
-        FieldType::Signature => {
-            Err(bad("is a signature field: it is signed in a PDF viewer, not filled".into()))
+    let text = match (f.kind, value) {
+        (FieldType::Signature, _) => {
+            return Err(bad(
+                "is a signature field: it is signed in a PDF viewer, not filled".into()
+            ));
         }
-        FieldType::Other => {
-            Err(bad("is not a text field or a check box; fill cannot set it".into()))
+        (FieldType::Other, _) => {
+            return Err(bad("is not a text field or a check box; fill cannot set it".into()));
         }
-        FieldType::Check => match value {
-            serde_json::Value::Bool(b) => Ok(Some(Fill::Check(*b))),
-            other => Err(bad(format!("is a check box: give true or false, not {other}"))),
-        },
-        FieldType::Text | FieldType::Date => {
-            let serde_json::Value::String(s) = value else {
-                return Err(bad(format!("takes text in quotes, not {value}")));
-            };
-            if let Some(c) = s.chars().find(|c| c.is_control()) {
-                return Err(bad(format!("takes one line of text, without {c:?}")));
-            }
-            if s.chars().count() > 500 {
-                return Err(bad("takes at most 500 characters".into()));
-            }
-            if let Some(c) = s.chars().find(|c| m.glyph(*c).is_none()) {
-                return Err(bad(format!(
-                    "cannot show `{c}` (U+{:04X}): the form's font lacks it",
-                    u32::from(c)
-                )));
-            }
-            if f.kind == FieldType::Date && !s.trim().is_empty() {
-                let date = date_value(s).ok_or_else(|| {
-                    bad(format!(
-                        "is a date, and `{s}` is not one; write it as YYYY-MM-DD or MM/DD/YYYY"
-                    ))
-                })?;
-                return Ok(Some(Fill::Text(date)));
-            }
-            Ok(Some(Fill::Text(s.clone())))
+        (FieldType::Check, serde_json::Value::Bool(b)) => return Ok(Some(Fill::Check(*b))),
+        (FieldType::Check, other) => {
+            return Err(bad(format!("is a check box: give true or false, not {other}")));
         }
+        (_, serde_json::Value::String(s)) => s,
+        (_, other) => return Err(bad(format!("takes text in quotes, not {other}"))),
+    };
+    // Decomposed letters (as macOS writes them) are drawn composed.
+    let mut s: String = text.replace("\r\n", "\n").nfc().collect();
+    let allowed = |c: char| f.multiline && c == '\n';
+    if let Some(c) = s.chars().find(|c| c.is_control() && !allowed(*c)) {
+        let what = if f.multiline { "text without control characters" } else { "one line of text" };
+        return Err(bad(format!("takes {what}, without {c:?}")));
     }
+    if s.chars().count() > MAX_VALUE_CHARS {
+        return Err(bad(format!("takes at most {MAX_VALUE_CHARS} characters")));
+    }
+    if f.kind == FieldType::Date && !s.trim().is_empty() {
+        s = date_value(&s).ok_or_else(|| {
+            bad(format!("is a date, and `{s}` is not one; write it as YYYY-MM-DD or MM/DD/YYYY"))
+        })?;
+    }
+    let mut settings = Vec::new();
+    for w in &f.widgets {
+        let [x1, y1, x2, y2] = rect(doc, *w);
+        let set = super::layout::set(&s, x2 - x1, y2 - y1, f.size, f.multiline, fonts);
+        settings.push(set.map_err(|e| match e {
+            Misfit::Missing(c) => bad(format!(
+                "cannot show `{c}` (U+{:04X}): no font of the form has it",
+                u32::from(c)
+            )),
+            Misfit::TooLong(why) => bad(why),
+        })?);
+    }
+    Ok(Some(Fill::Text(s, settings)))
 }
 
-pub(super) fn rect(doc: &Document, widget: ObjectId) -> [f64; 4] {
-    let r: Vec<f64> = doc
-        .get_dictionary(widget)
-        .ok()
-        .and_then(|d| d.get(b"Rect").ok())
-        .and_then(|r| r.as_array().ok())
-        .map(|a| a.iter().filter_map(|v| v.as_float().ok().map(f64::from)).collect())
-        .unwrap_or_default();
-    if r.len() == 4 {
-        [r[0].min(r[2]), r[1].min(r[3]), r[0].max(r[2]), r[1].max(r[3])]
-    } else {
-        [0.0; 4]
+/// The form's dictionary's id (it must be an object of its own).
+fn form_id(doc: &Document) -> Result<ObjectId, FillError> {
+    match doc.catalog().map_err(form_error)?.get(b"AcroForm").map_err(form_error)? {
+        Object::Reference(r) => Ok(*r),
+        _ => Err(FillError::Form("the form dictionary is not an object of its own".into())),
     }
 }
 
 /// The form's `/CgU` font, added the first time a value is drawn.
 fn unicode_font(doc: &mut Document, m: &Metrics) -> Result<ObjectId, FillError> {
-    let form_id = match doc.catalog().map_err(form_error)?.get(b"AcroForm").map_err(form_error)? {
-        Object::Reference(r) => *r,
-        _ => return Err(FillError::Form("the form dictionary is not an object of its own".into())),
-    };
+    let form_id = form_id(doc)?;
     let existing = |doc: &Document, name: &str| -> Option<ObjectId> {
         let form = doc.get_dictionary(form_id).ok()?;
         let fonts = dict(doc, form.get(b"DR").ok()?)?.get(b"Font").ok()?;
@@ -333,26 +183,53 @@ fn unicode_font(doc: &mut Document, m: &Metrics) -> Result<ObjectId, FillError> 
     Ok(font)
 }
 
-/// The appearance of one line of text in a field of this size.
-fn text_appearance(text: &str, width: f64, height: f64, m: &Metrics, font: ObjectId) -> Stream {
-    let glyphs: Vec<u16> = text.chars().filter_map(|c| m.glyph(c)).collect();
-    let advance: i64 = glyphs.iter().map(|g| m.advance(*g)).sum();
-    let mut size = 11.0_f64;
-    let room = (width - 4.0).max(1.0);
-    if advance as f64 * size / 1000.0 > room {
-        size = (room * 1000.0 / advance as f64).max(4.0);
-    }
-    let em = (m.ascent() - m.descent()) as f64 * size / 1000.0;
-    let baseline = ((height - em) / 2.0 - m.descent() as f64 * size / 1000.0).max(1.0);
-    let hex: String = glyphs.iter().map(|g| format!("{g:04X}")).collect();
-    let content = format!(
-        "/Tx BMC\nq 1 1 {:.2} {:.2} re W n BT /{} {size:.2} Tf 0 g 2 {baseline:.2} Td <{hex}> Tj ET Q\nEMC\n",
+/// The fonts values are drawn in: `/CgU`, and `/CgN` (a subset of Noto
+/// Sans) with the new ids of its glyphs when a value needs it.
+struct Drawing {
+    main: ObjectId,
+    fallback: Option<(ObjectId, BTreeMap<u16, u16>)>,
+}
+
+/// The appearance of a value set in a box of this size.
+fn text_appearance(setting: &Setting, width: f64, height: f64, fonts: &Drawing) -> Stream {
+    let mut content = format!(
+        "/Tx BMC\nq 1 1 {:.2} {:.2} re W n BT 0 g\n",
         (width - 2.0).max(0.0),
-        (height - 2.0).max(0.0),
-        field_font::UNICODE,
+        (height - 2.0).max(0.0)
     );
-    let resources = dictionary! { "Font" => dictionary! { field_font::UNICODE => font } };
-    acroform::appearance(width, height, resources, content.as_bytes())
+    for (line, baseline) in setting.lines.iter().zip(&setting.baselines) {
+        content.push_str(&format!("1 0 0 1 {:.2} {baseline:.2} Tm", super::layout::PADDING));
+        let mut face = None;
+        for (f, glyph, _) in line {
+            if face != Some(*f) {
+                if face.is_some() {
+                    content.push('>');
+                    content.push_str(" Tj");
+                }
+                let name = match f {
+                    Face::Main => field_font::UNICODE,
+                    Face::Fallback => field_font::FALLBACK,
+                };
+                content.push_str(&format!(" /{name} {:.2} Tf <", setting.size));
+                face = Some(*f);
+            }
+            let g = match (f, &fonts.fallback) {
+                (Face::Fallback, Some((_, new))) => new.get(glyph).copied().unwrap_or(0),
+                _ => *glyph,
+            };
+            content.push_str(&format!("{g:04X}"));
+        }
+        if face.is_some() {
+            content.push_str("> Tj");
+        }
+        content.push('\n');
+    }
+    content.push_str("ET Q\nEMC\n");
+    let mut font = dictionary! { field_font::UNICODE => fonts.main };
+    if let Some((id, _)) = &fonts.fallback {
+        font.set(field_font::FALLBACK, *id);
+    }
+    acroform::appearance(width, height, dictionary! { "Font" => font }, content.as_bytes())
 }
 
 /// Fills the form in `pdf` with `values` (see [`values`]); with `flatten`,
@@ -375,7 +252,7 @@ pub fn fill(
             signed.name
         )));
     }
-    let m = Metrics::new();
+    let fonts = Fonts::new();
     let mut planned = Vec::new();
     for (name, value) in values {
         let Some(f) = form_fields.iter().find(|f| &f.name == name) else {
@@ -384,69 +261,15 @@ pub fn fill(
                 known: form_fields.iter().map(|f| f.name.clone()).collect(),
             });
         };
-        if let Some(fill) = check_value(f, value, &m)? {
+        if let Some(fill) = check_value(&doc, f, value, &fonts)? {
             planned.push((f, fill));
         }
     }
-
-    let needs_font = planned.iter().any(|(_, fill)| matches!(fill, Fill::Text(t) if !t.is_empty()));
-    let font = if needs_font { Some(unicode_font(&mut doc, &m)?) } else { None };
+    let drawing = fonts_for(&mut doc, &planned, &fonts)?;
     for (f, fill) in &planned {
         match fill {
-            Fill::Text(text) => {
-                let field =
-                    doc.get_object_mut(f.id).and_then(Object::as_dict_mut).map_err(form_error)?;
-                if text.is_empty() {
-                    field.remove(b"V");
-                } else {
-                    field.set("V", text_string(text));
-                }
-                for w in &f.widgets {
-                    let [x1, y1, x2, y2] = rect(&doc, *w);
-                    let stream = match font {
-                        Some(font) if !text.is_empty() => {
-                            text_appearance(text, x2 - x1, y2 - y1, &m, font)
-                        }
-                        _ => acroform::appearance(
-                            x2 - x1,
-                            y2 - y1,
-                            Dictionary::new(),
-                            b"/Tx BMC\nEMC\n",
-                        ),
-                    };
-                    let ap = doc.add_object(stream);
-                    doc.get_object_mut(*w)
-                        .and_then(Object::as_dict_mut)
-                        .map_err(form_error)?
-                        .set("AP", dictionary! { "N" => ap });
-                }
-            }
-            Fill::Check(on) => {
-                let mut state = b"Off".to_vec();
-                for w in &f.widgets {
-                    let on_name = doc
-                        .get_dictionary(*w)
-                        .ok()
-                        .and_then(|d| d.get(b"AP").ok())
-                        .and_then(|ap| dict(&doc, ap))
-                        .and_then(|ap| ap.get(b"N").ok())
-                        .and_then(|n| dict(&doc, n))
-                        .and_then(|n| n.iter().map(|(k, _)| k.clone()).find(|k| k != b"Off"))
-                        .unwrap_or_else(|| b"Yes".to_vec());
-                    let as_ = if *on { on_name.clone() } else { b"Off".to_vec() };
-                    if *on {
-                        state = on_name;
-                    }
-                    doc.get_object_mut(*w)
-                        .and_then(Object::as_dict_mut)
-                        .map_err(form_error)?
-                        .set("AS", Object::Name(as_));
-                }
-                doc.get_object_mut(f.id)
-                    .and_then(Object::as_dict_mut)
-                    .map_err(form_error)?
-                    .set("V", Object::Name(state));
-            }
+            Fill::Text(text, settings) => set_text(&mut doc, f, text, settings, drawing.as_ref())?,
+            Fill::Check(on) => set_check(&mut doc, f, *on)?,
         }
     }
     if flatten {
@@ -455,6 +278,97 @@ pub fn fill(
     let mut out = Vec::with_capacity(pdf.len() + 16 * 1024);
     doc.save_to(&mut out).map_err(|e| FillError::Form(format!("writing the PDF: {e}")))?;
     Ok(out)
+}
+
+/// The fonts the planned values need, added to the document: none when no
+/// value has text.
+fn fonts_for(
+    doc: &mut Document,
+    planned: &[(&FormField, Fill)],
+    fonts: &Fonts,
+) -> Result<Option<Drawing>, FillError> {
+    let mut fallback_glyphs: BTreeMap<u16, char> = BTreeMap::new();
+    let mut any = false;
+    for (_, fill) in planned {
+        let Fill::Text(text, settings) = fill else { continue };
+        any |= !text.is_empty();
+        for (face, g, c) in settings.iter().flat_map(|s| s.lines.iter().flatten()) {
+            if *face == Face::Fallback {
+                fallback_glyphs.insert(*g, *c);
+            }
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    let main = unicode_font(doc, &fonts.main)?;
+    let fallback = if fallback_glyphs.is_empty() {
+        None
+    } else {
+        Some(
+            field_font::add_fallback_subset(doc, &fonts.fallback, &fallback_glyphs)
+                .map_err(FillError::Form)?,
+        )
+    };
+    Ok(Some(Drawing { main, fallback }))
+}
+
+/// Sets a text field's value and draws it in each of its widgets.
+fn set_text(
+    doc: &mut Document,
+    f: &FormField,
+    text: &str,
+    settings: &[Setting],
+    drawing: Option<&Drawing>,
+) -> Result<(), FillError> {
+    let field = doc.get_object_mut(f.id).and_then(Object::as_dict_mut).map_err(form_error)?;
+    if text.is_empty() {
+        field.remove(b"V");
+    } else {
+        field.set("V", text_string(text));
+    }
+    for (w, setting) in f.widgets.iter().zip(settings) {
+        let [x1, y1, x2, y2] = rect(doc, *w);
+        let stream = match drawing {
+            Some(d) if !text.is_empty() => text_appearance(setting, x2 - x1, y2 - y1, d),
+            _ => acroform::appearance(x2 - x1, y2 - y1, Dictionary::new(), b"/Tx BMC\nEMC\n"),
+        };
+        let ap = doc.add_object(stream);
+        doc.get_object_mut(*w)
+            .and_then(Object::as_dict_mut)
+            .map_err(form_error)?
+            .set("AP", dictionary! { "N" => ap });
+    }
+    Ok(())
+}
+
+/// Ticks or clears a check box in each of its widgets.
+fn set_check(doc: &mut Document, f: &FormField, on: bool) -> Result<(), FillError> {
+    let mut state = b"Off".to_vec();
+    for w in &f.widgets {
+        let on_name = doc
+            .get_dictionary(*w)
+            .ok()
+            .and_then(|d| d.get(b"AP").ok())
+            .and_then(|ap| dict(doc, ap))
+            .and_then(|ap| ap.get(b"N").ok())
+            .and_then(|n| dict(doc, n))
+            .and_then(|n| n.iter().map(|(k, _)| k.clone()).find(|k| k != b"Off"))
+            .unwrap_or_else(|| b"Yes".to_vec());
+        let as_ = if on { on_name.clone() } else { b"Off".to_vec() };
+        if on {
+            state = on_name;
+        }
+        doc.get_object_mut(*w)
+            .and_then(Object::as_dict_mut)
+            .map_err(form_error)?
+            .set("AS", Object::Name(as_));
+    }
+    doc.get_object_mut(f.id)
+        .and_then(Object::as_dict_mut)
+        .map_err(form_error)?
+        .set("V", Object::Name(state));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 use super::acroform::text_string;
-use super::fill::{FieldType, FillError, FormField, dict, form_error, rect};
+use super::form::{FieldType, FillError, FormField, dict, form_error, rect};
 
 /// Draws every field's appearance into its page, tags it, and removes the form.
 pub(super) fn flatten_form(doc: &mut Document, form_fields: &[FormField]) -> Result<(), FillError> {

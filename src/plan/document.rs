@@ -11,17 +11,17 @@ use super::Document;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::i18n::Language;
+use crate::io::sha256_hex;
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::manifest::RuleUse;
 use crate::model::{Clinician, Profession, topic};
 use crate::render;
 use crate::render::context::{
-    ClinicianContext, DocContext, DocInfo, JurisdictionContext, LogoMeta, PageMeta,
-    PracticeContext, board_professions, topic_view,
+    BoardView, ClinicianContext, DocContext, DocInfo, JurisdictionContext, LogoMeta, PageMeta,
+    PracticeContext, topic_view,
 };
 use crate::render::packet::Member;
 use crate::resolve::Resolved;
-use crate::write::sha256_hex;
 
 /// What one state contributes to every document's context.
 pub struct StateScope<'a> {
@@ -37,6 +37,11 @@ pub struct StateScope<'a> {
     pub lang: &'a Language<'a>,
     /// The state's name in that language.
     pub name: String,
+    /// The build's budget, which rendering spends.
+    pub budget: &'a crate::budget::Budget,
+    /// Counsel's reviews of the state's rules, applied to `resolved` where
+    /// current (see [`super::review`]).
+    pub reviews: Vec<super::review::ReviewUse>,
 }
 
 impl<'a> StateScope<'a> {
@@ -46,12 +51,14 @@ impl<'a> StateScope<'a> {
         state: &'a str,
         as_of: Date,
         lang: &'a Language<'a>,
-    ) -> StateScope<'a> {
+        budget: &'a crate::budget::Budget,
+    ) -> Result<StateScope<'a>, Diagnostic> {
         let jurisdiction = &inputs.jurisdictions[state];
-        let resolved = crate::resolve::resolve(&jurisdiction.rules, as_of);
+        let mut resolved = crate::resolve::resolve(&jurisdiction.rules, as_of);
+        let reviews = super::review::apply(inputs, state, as_of, &mut resolved, budget)?;
         let practice = PracticeContext::new(&inputs.practice, state, lang);
         let name = lang.state_name(&jurisdiction.rules.name, state);
-        StateScope { state, jurisdiction, resolved, practice, lang, name }
+        Ok(StateScope { state, jurisdiction, resolved, practice, lang, name, budget, reviews })
     }
 
     /// What templates see of every topic, for these professions.
@@ -65,10 +72,12 @@ impl<'a> StateScope<'a> {
     /// A clinician as templates see them here on `date`, with their board.
     pub fn clinician(&self, inputs: &Inputs, c: &Clinician, date: Date) -> ClinicianContext {
         let topics = self.topics(&[c.profession]);
-        let board = topics[topic::licensing_boards]["listed"]
+        let board = topics[topic::licensing_boards]["lines"]
             .as_array()
-            .and_then(|bs| bs.iter().find(|b| board_professions(b).contains(&c.profession)))
-            .cloned();
+            .into_iter()
+            .flatten()
+            .filter_map(|l| serde_json::from_value::<BoardView>(l["board"].clone()).ok())
+            .find(|b| b.professions.contains(&c.profession));
         ClinicianContext::new(&inputs.practice, c, self.state, date, board, self.lang)
     }
 
@@ -107,6 +116,17 @@ fn relevant(team: &[&Clinician], clinician: Option<&Clinician>) -> Vec<Professio
     }
 }
 
+/// Which copy of a document to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The document as it stands alone and in the adult and minor packets.
+    Usual,
+    /// The copy in a couple's packet of a form both partners sign.
+    Couple,
+    /// The copy in a couple's packet of a one-person form, for partner 1 or 2.
+    Partner(u8),
+}
+
 /// Renders one document for one state (and, for a clinician's own form, one
 /// clinician), naming the clinicians licensed in the state on its date.
 pub fn render_document(
@@ -116,8 +136,27 @@ pub fn render_document(
     clinician: Option<&Clinician>,
     as_of: Date,
 ) -> Result<Document, Diagnostic> {
+    render_variant(inputs, scope, doc, clinician, as_of, Variant::Usual)
+}
+
+/// [`render_document`], for one copy of the document (see [`Variant`]).
+pub fn render_variant(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    doc: &str,
+    clinician: Option<&Clinician>,
+    as_of: Date,
+    variant: Variant,
+) -> Result<Document, Diagnostic> {
     let used = inputs.templates.variables(doc);
-    let effective = scope.effective_date(inputs.practice.effective, &used, as_of);
+    let notice = crate::model::Doc::parse(doc) == Some(crate::model::Doc::PrivacyNotice);
+    // The notice carries the date the practice gives it, never one the
+    // tool picks: a revision needs a new date (45 C.F.R. § 164.520(c)(2)(iv)).
+    let notice_date = inputs.practice.privacy.notice_effective.or(inputs.practice.effective);
+    let effective = match notice_date {
+        Some(d) if notice => d,
+        _ => scope.effective_date(inputs.practice.effective, &used, as_of),
+    };
     // The care team: clinicians licensed here on the document's date and on
     // the day it is handed out.
     let team: Vec<&Clinician> = inputs
@@ -144,15 +183,26 @@ pub fn render_document(
             id: doc.to_string(),
             effective: lang.date(effective),
             version: inputs.practice.forms_version.clone(),
+            couple: variant != Variant::Usual,
+            partner: match variant {
+                Variant::Partner(n) => Some(n),
+                _ => None,
+            },
         },
         care_team: &team_ctx,
+        associates: match &named {
+            Some(c) => c.associate,
+            None => team_ctx.iter().any(|c| c.associate),
+        },
         clinician: named.as_ref(),
         topics: &topics,
     };
     let context = tera::Context::from_serialize(&ctx)
         .map_err(|e| Diagnostic::error("internal", format!("building the context: {e}")))?;
-    let markdown = inputs.templates.render_markdown(doc, &context, lang.lang)?;
+    let markdown = inputs.templates.render_markdown(doc, &context, lang.lang, scope.budget)?;
     let rendered = render::from_markdown(markdown, lang);
+    let score =
+        crate::lint::readability::score(&render::markdown::events(&rendered.markdown), lang.lang);
     let rules = scope
         .resolved
         .iter()
@@ -172,10 +222,16 @@ pub fn render_document(
             }
             .into(),
             value_sha256: sha256_hex(topics[r.topic].to_string().as_bytes()),
+            reviews: scope
+                .reviews
+                .iter()
+                .filter(|u| u.topic == r.topic && u.reviewed.current)
+                .filter(|u| u.professions.iter().any(|p| professions.contains(p)))
+                .map(|u| u.reviewed.clone())
+                .collect(),
         })
         .collect();
     let missing = inputs
-        .templates
         .requirements
         .get(doc)
         .map(|els| {
@@ -185,6 +241,7 @@ pub fn render_document(
                 &topics,
                 &scope.practice.services,
                 lang.lang,
+                |name| inputs.templates.files.get(name).map(|f| f.text.as_str()),
             )
         })
         .unwrap_or_default();
@@ -194,7 +251,11 @@ pub fn render_document(
         lang: lang.lang.code(),
         state: scope.state.to_string(),
         state_name: rules_name.clone(),
-        document: doc.to_string(),
+        // In a couple's packet, each partner's copy has fields of its own.
+        document: match variant {
+            Variant::Partner(n) => format!("{doc}.partner-{n}"),
+            _ => doc.to_string(),
+        },
         clinician: Some(clinician.map(|c| c.name.clone())),
         version: inputs.practice.forms_version.clone(),
         effective: lang.date(effective),
@@ -211,15 +272,21 @@ pub fn render_document(
         hash: None,
         ui: lang.ui.clone(),
     };
+    let notice_text = notice.then(|| {
+        let date = lang.date(effective);
+        sha256_hex(rendered.markdown.replace(&date, "").as_bytes())
+    });
     Ok(Document {
         lang: lang.lang,
         state: scope.state.to_string(),
         id: doc.to_string(),
         clinician: clinician.map(|c| c.id.get_ref().clone()),
         rendered,
+        score,
         rules,
         effective,
         missing,
+        notice_text,
         meta,
         packet: false,
     })
@@ -230,7 +297,7 @@ pub fn render_document(
 /// Unconfirmed rules count too: larger type states nothing, and a form set
 /// too small may be invalid.
 fn text_size(doc: &str, resolved: &[crate::resolve::Resolved]) -> Option<u32> {
-    if !matches!(doc, "authorization" | "notes-authorization") {
+    if !crate::model::Doc::parse(doc).is_some_and(crate::model::Doc::release) {
         return None;
     }
     resolved
@@ -274,9 +341,11 @@ pub fn packet_document(
         id: id.into(),
         clinician: None,
         rendered,
+        score: crate::lint::readability::score(&[], lang.lang),
         rules,
         effective,
         missing: Vec::new(),
+        notice_text: None,
         meta,
         packet: true,
     })

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::i18n::{Lang, Language};
 use crate::load::Inputs;
-use crate::render::index::{IndexEntry, IndexPacket, IndexState};
+use crate::render::index::{IndexEntry, IndexLogo, IndexPacket, IndexState};
 
 use super::{Alternate, Format, Plan};
 
@@ -30,7 +30,7 @@ pub fn reading(lang: &Language<'_>, score: &crate::lint::readability::Score) -> 
         Lang::En => format!("{} {:.1}", lang.ui.get("grade"), grade_1dp(score.grade())),
         Lang::Es => {
             let i = grade_1dp(score.inflesz());
-            format!("INFLESZ {i:.1} ({})", crate::report::inflesz_band(i))
+            format!("INFLESZ {i:.1} ({})", crate::lint::readability::inflesz_band(i))
         }
     }
 }
@@ -55,12 +55,24 @@ pub fn index_pages(
             .filter(|(l, _)| *l != lang.lang)
             .map(|(l, p)| Alternate { lang: l.code(), name: l.name(), href: p.clone() })
             .collect();
+        let logo = inputs.logo.as_ref().map(|l| {
+            let english = inputs.practice.logo_alt.clone().unwrap_or_default();
+            let alt = inputs
+                .practice
+                .translations
+                .get(&lang.lang)
+                .and_then(|t| t.logo_alt.as_ref())
+                .map_or(english, |t| t.text().to_string());
+            IndexLogo { src: l.data_url(), alt }
+        });
         let html = crate::render::index::render(
             &inputs.templates,
             &inputs.practice,
+            logo.as_ref(),
             &states,
             lang,
             &alternates,
+            &plan.budget,
         )?;
         out.push((index_path(inputs, lang.lang), html));
     }
@@ -118,7 +130,10 @@ pub fn kept_index_states(
                         let effective = a.effective.clone().unwrap_or_default();
                         let reading = match (a.grade, a.inflesz) {
                             (_, Some(i)) => {
-                                format!("INFLESZ {i:.1} ({})", crate::report::inflesz_band(i))
+                                format!(
+                                    "INFLESZ {i:.1} ({})",
+                                    crate::lint::readability::inflesz_band(i)
+                                )
                             }
                             (g, None) => {
                                 format!("{} {:.1}", lang.ui.get("grade"), g.unwrap_or(0.0))
@@ -197,7 +212,7 @@ impl Plan {
                         title: d.rendered.title.clone(),
                         html: link(i, Format::Html),
                         pdf: link(i, Format::Pdf),
-                        reading: reading(lang, &d.rendered.score),
+                        reading: reading(lang, &d.score),
                         effective: lang.date(d.effective),
                         clinician: d.meta.clinician.clone().flatten(),
                     };

@@ -11,13 +11,15 @@
 
 mod document;
 mod index;
+pub mod notice;
+pub mod review;
 mod select;
 mod stale;
 
 pub use select::PacketPlan;
-pub use stale::{reasons, reusable, statuses};
+pub use stale::{OutputRecord, OutputStatus, reasons, reusable, statuses};
 
-use document::{StateScope, packet_document, render_document};
+use document::{StateScope, Variant, packet_document, render_document, render_variant};
 pub use index::{grade_1dp, index_pages, index_path, kept_index_states, reading};
 
 use std::collections::BTreeMap;
@@ -25,15 +27,15 @@ use std::collections::BTreeMap;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::i18n::{Lang, Language};
+use crate::io::sha256_hex;
 use crate::lint::required::Missing;
 use crate::load::Inputs;
 use crate::manifest::{About, RuleUse, tool_version};
-use crate::model::{Clinician, topic};
+use crate::model::{Clinician, Doc, Need, topic};
 use crate::options::{PlanOptions, StateSelection};
 use crate::render::Rendered;
 use crate::render::context::PageMeta;
 use crate::validate;
-use crate::write::sha256_hex;
 
 /// One rendered document of one state (or a state's packet).
 #[derive(Clone, Debug)]
@@ -48,6 +50,9 @@ pub struct Document {
     pub clinician: Option<String>,
     /// The rendered forms.
     pub rendered: Rendered,
+    /// Its reading grade (English) or INFLESZ score (Spanish), per
+    /// document and per section.
+    pub score: crate::lint::readability::Score,
     /// The rule versions it uses.
     pub rules: Vec<RuleUse>,
     /// The date printed as the document's effective date.
@@ -58,6 +63,9 @@ pub struct Document {
     pub meta: PageMeta,
     /// Whether this is a state's packet: every chosen document in one PDF.
     pub packet: bool,
+    /// For the notice of privacy practices: the SHA-256 of its text
+    /// without its effective date (see `plan::notice`).
+    pub notice_text: Option<String>,
 }
 
 impl Document {
@@ -67,7 +75,7 @@ impl Document {
         if self.packet {
             return Vec::new();
         }
-        crate::lint::lint(&self.name(), &self.rendered.score, &self.missing, bar)
+        crate::lint::lint(&self.name(), &self.score, &self.missing, bar)
     }
 
     /// Its outputs' path without extension: `CA/en/consent`,
@@ -157,6 +165,17 @@ pub struct Plan {
     /// errors that make `build` and `check` exit 1; the documents that need
     /// it are not built.
     pub untranslated: Vec<Diagnostic>,
+    /// Counsel's reviews that no longer match their rule (the forms state
+    /// the data as it is): problems of kind `review` for `check`.
+    pub reviews: Vec<Diagnostic>,
+    /// The date whose rules it states.
+    pub as_of: crate::date::Date,
+    /// The day of the build (`as_of` before a later practice `effective`
+    /// date moved it; see `Project::dated`).
+    pub built_on: crate::date::Date,
+    /// The budget its templates rendered under; making its outputs spends
+    /// the same one (see [`crate::budget`]).
+    pub budget: crate::budget::Budget,
 }
 
 /// The states a build covers, or a diagnostic for an unknown one.
@@ -192,6 +211,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let mut errors = Vec::new();
     let mut refusals = Vec::new();
     let mut warnings = select::packet_warnings(inputs);
+    let mut review_problems = Vec::new();
     if inputs.practice.effective.is_none() {
         warnings.push(
             Diagnostic::warning("no-effective-date", "the practice sets no `effective` date")
@@ -201,15 +221,22 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     }
     let languages = inputs.languages();
     for state in &states {
-        if crate::budget::spent() {
+        if opts.budget.spent() {
             break; // a template went over its budget: its error is all there is to say
         }
         let (docs, w) = select::documents(inputs, state);
         warnings.extend(w);
         for (n, lang) in languages.iter().enumerate() {
             let first = n == 0;
-            let scope = StateScope::new(inputs, state, as_of, lang);
+            let scope = match StateScope::new(inputs, state, as_of, lang, &opts.budget) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if first {
+                review_problems.extend(review::stale_diagnostics(inputs, state, &scope.reviews));
                 warnings.extend(validate::rule_warnings(
                     scope.jurisdiction,
                     state,
@@ -219,7 +246,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             }
             let first_of_lang = documents.len();
             for doc in &docs {
-                if crate::budget::spent() {
+                if opts.budget.spent() {
                     continue;
                 }
                 match render_document(inputs, &scope, doc, None, as_of) {
@@ -237,13 +264,30 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                 }
             }
             if opts.formats.pdf {
-                let packets = select::packets(&inputs.practice, &docs);
+                let packets = select::packets(&inputs.practice.in_state(state), &docs);
                 let several = packets.len() > 1;
                 for k in packets {
-                    let members: Vec<&Document> = documents[first_of_lang..]
-                        .iter()
-                        .filter(|d| k.documents.contains(&d.id))
-                        .collect();
+                    // A couple's packet has its own copies: the forms both
+                    // partners sign, and each one-person form twice.
+                    let copies = if k.id == "packet-couple" {
+                        match couple_copies(inputs, &scope, &k.documents, as_of) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                errors.push(e);
+                                continue;
+                            }
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    let members: Vec<&Document> = if k.id == "packet-couple" {
+                        copies.iter().collect()
+                    } else {
+                        documents[first_of_lang..]
+                            .iter()
+                            .filter(|d| k.documents.contains(&d.id))
+                            .collect()
+                    };
                     let audience =
                         lang.ui.get(if several { k.audience } else { "audience_clients" });
                     if let Some(p) = packet_document(inputs, k.id, audience, &members, lang) {
@@ -257,7 +301,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                     continue;
                 }
                 for doc in own {
-                    if crate::budget::spent() {
+                    if opts.budget.spent() {
                         continue;
                     }
                     let used = inputs.templates.variables(&doc);
@@ -271,7 +315,10 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
                         }
                         continue;
                     }
-                    if first && doc == "disclosure" && board_must_approve(&scope, c) {
+                    if first
+                        && Doc::parse(&doc).is_some_and(|d| d.need() == Need::Clinician)
+                        && board_must_approve(&scope, c)
+                    {
                         warnings.push(
                             Diagnostic::warning(
                                 "board-approval",
@@ -293,7 +340,18 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         return Err(errors);
     }
     let outputs = plan_outputs(inputs, opts, &mut documents);
-    Ok(Plan { states, documents, outputs, refusals, warnings, untranslated })
+    Ok(Plan {
+        states,
+        documents,
+        outputs,
+        refusals,
+        warnings,
+        untranslated,
+        reviews: review_problems,
+        as_of: opts.as_of,
+        built_on: opts.as_of,
+        budget: opts.budget.clone(),
+    })
 }
 
 /// Takes out of `documents` every translated document whose text holds a
@@ -341,15 +399,15 @@ fn board_must_approve(scope: &StateScope<'_>, c: &Clinician) -> bool {
 /// practice offers there, and a professional disclosure statement where the
 /// state's confirmed rule requires one of their profession.
 fn clinician_documents(inputs: &Inputs, scope: &StateScope<'_>, c: &Clinician) -> Vec<String> {
-    let p = &inputs.practice;
+    let p = &inputs.practice.in_state(scope.state);
     let mut out: Vec<String> = p
         .per_clinician
         .iter()
         .map(|d| d.get_ref().clone())
-        .filter(|d| match d.as_str() {
-            "telehealth" => scope.practice.services.telehealth,
-            "minors" => p.services.minors,
-            "good-faith-estimate" => p.fees.self_pay,
+        .filter(|d| match Doc::parse(d).map(Doc::need) {
+            Some(Need::Telehealth) => scope.practice.services.telehealth,
+            Some(Need::Minors) => p.services.minors,
+            Some(Need::SelfPay) => p.fees.self_pay,
             _ => true,
         })
         .collect();
@@ -357,8 +415,9 @@ fn clinician_documents(inputs: &Inputs, scope: &StateScope<'_>, c: &Clinician) -
     let required = topics[topic::professional_disclosure]["rules"]
         .as_array()
         .is_some_and(|rs| rs.iter().any(|r| r["known"] == true && r["required"] == true));
-    if required && !out.iter().any(|d| d == "disclosure") {
-        out.push("disclosure".into());
+    let disclosure = Doc::Disclosure.id();
+    if required && !out.iter().any(|d| d == disclosure) {
+        out.push(disclosure.into());
     }
     let ids = inputs.templates.document_ids();
     out.retain(|d| ids.contains(d));
@@ -461,11 +520,34 @@ impl Plan {
             title: Some(d.rendered.title.clone()),
             language: Some(d.lang.code().into()),
             effective: Some(d.effective.to_string()),
-            grade: (d.lang == Lang::En).then(|| grade_1dp(d.rendered.score.grade())),
-            inflesz: (d.lang != Lang::En).then(|| grade_1dp(d.rendered.score.inflesz())),
+            grade: (d.lang == Lang::En).then(|| grade_1dp(d.score.grade())),
+            inflesz: (d.lang != Lang::En).then(|| grade_1dp(d.score.inflesz())),
             key: p.key.clone(),
             templates: p.templates.clone(),
             rules: d.rules.clone(),
+            notice_text: d.notice_text.clone(),
         }
     }
+}
+
+/// The documents of a couple's packet, in order: each one-person form once
+/// for each partner, every other form in its couple's copy.
+fn couple_copies(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    ids: &[String],
+    as_of: Date,
+) -> Result<Vec<Document>, Diagnostic> {
+    let mut out = Vec::new();
+    for id in ids {
+        let variants: &[Variant] = if crate::model::Doc::parse(id).is_some_and(|d| d.per_person()) {
+            &[Variant::Partner(1), Variant::Partner(2)]
+        } else {
+            &[Variant::Couple]
+        };
+        for v in variants {
+            out.push(render_variant(inputs, scope, id, None, as_of, *v)?);
+        }
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@
 
 use crate::diag::Diagnostic;
 use crate::load::Inputs;
-use crate::model::Practice;
+use crate::model::{Doc, Need, Practice};
 
 /// A packet: which audience, its document id, and its documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct PacketPlan {
 /// The practice-wide documents of `state`, in packet order, and warnings
 /// for documents listed that the practice's services rule out there.
 pub fn documents(inputs: &Inputs, state: &str) -> (Vec<String>, Vec<Diagnostic>) {
-    let p = &inputs.practice;
+    let p = &inputs.practice.in_state(state);
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     for d in &p.documents {
@@ -40,27 +40,31 @@ pub fn documents(inputs: &Inputs, state: &str) -> (Vec<String>, Vec<Diagnostic>)
         }
         out.push(id.to_string());
     }
-    if p.fees.self_pay && !out.iter().any(|d| d == "good-faith-estimate") {
-        out.push("good-faith-estimate".into());
+    // Documents the practice's policies call for, listed or not.
+    for d in Doc::ALL.into_iter().filter(|d| d.need() == Need::SelfPay && p.fees.self_pay) {
+        if !out.iter().any(|x| x == d.id()) {
+            out.push(d.id().to_string());
+        }
     }
     let ids = inputs.templates.document_ids();
     out.sort_by_key(|d| ids.iter().position(|i| i == d));
     (out, warnings)
 }
 
-/// Why a listed document is not built in `state`, if it is not.
+/// Why a listed document is not built in `state`, if it is not: what its
+/// [`Need`] asks that the practice does not offer there.
 fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
-    match id {
-        "telehealth" if !p.telehealth_in(state) => {
+    match Doc::parse(id)?.need() {
+        Need::Telehealth if !p.telehealth_in(state) => {
             Some("the practice does not offer telehealth there (`[services] telehealth`)")
         }
-        "minors" if !p.services.minors => {
+        Need::Minors if !p.services.minors => {
             Some("the practice does not see clients under 18 (`[services] minors`)")
         }
-        "good-faith-estimate" if !p.fees.self_pay => {
+        Need::SelfPay if !p.fees.self_pay => {
             Some("the practice takes no self-pay clients (`[fees] self_pay`)")
         }
-        "disclosure" => {
+        Need::Clinician => {
             Some("a disclosure statement names one clinician: list it in `per_clinician`")
         }
         _ => None,
@@ -68,9 +72,11 @@ fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
 }
 
 /// The packets of `state` from its practice-wide `documents`: the adult
-/// packet (every document but the minors form), the minor packet when the
-/// practice sees minors (every document), and the couple packet when the
-/// practice sees couples and lists it; `[packets]` replaces any list.
+/// packet (every document but the minors form and the release forms), the
+/// minor packet when the practice sees minors (every document but the
+/// release forms), and the couple packet when the practice sees couples
+/// (the adult packet's documents; never a release form); `[packets]`
+/// replaces any list.
 pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
     let chosen = |list: &Option<Vec<toml::Spanned<String>>>, default: Vec<String>| match list {
         Some(l) => {
@@ -78,8 +84,20 @@ pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
         }
         None => default,
     };
-    let all: Vec<String> = documents.to_vec();
-    let adult: Vec<String> = documents.iter().filter(|d| *d != "minors").cloned().collect();
+    // Release forms stand alone: each is signed for one recipient and
+    // purpose, so no client gets one to sign blank with the intake forms
+    // (45 C.F.R. § 164.508(b)(2)); `[packets]` may still list them.
+    let intake = |d: &&String| Doc::parse(d).is_none_or(|d| !d.release());
+    let all: Vec<String> = documents.iter().filter(intake).cloned().collect();
+    let adult: Vec<String> = documents
+        .iter()
+        .filter(intake)
+        .filter(|d| Doc::parse(d).is_none_or(|d| d.need() != Need::Minors))
+        .cloned()
+        .collect();
+    // Release forms are never joint: each partner signs their own.
+    let couple: Vec<String> =
+        chosen(&p.packets.couple, adult.clone()).into_iter().filter(|d| intake(&d)).collect();
     let mut out = vec![PacketPlan {
         id: "packet",
         audience: "audience_adults",
@@ -92,11 +110,11 @@ pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
             documents: chosen(&p.packets.minor, all),
         });
     }
-    if p.services.couples && p.packets.couple.is_some() {
+    if p.services.couples {
         out.push(PacketPlan {
             id: "packet-couple",
             audience: "audience_couples",
-            documents: chosen(&p.packets.couple, Vec::new()),
+            documents: couple,
         });
     }
     out.retain(|k| !k.documents.is_empty());
@@ -112,7 +130,7 @@ pub fn packet_warnings(inputs: &Inputs) -> Vec<Diagnostic> {
     for entry in lists.into_iter().flatten().flatten() {
         let id = entry.get_ref();
         let listed = p.documents.iter().any(|d| d.get_ref() == id)
-            || (id == "good-faith-estimate" && p.fees.self_pay);
+            || (Doc::parse(id).is_some_and(|d| d.need() == Need::SelfPay) && p.fees.self_pay);
         if !listed {
             out.push(
                 Diagnostic::warning(
@@ -123,6 +141,18 @@ pub fn packet_warnings(inputs: &Inputs) -> Vec<Diagnostic> {
                 .with_hint(
                     "a packet holds only documents the practice builds; add it to `documents`",
                 ),
+            );
+        }
+    }
+    for entry in p.packets.couple.iter().flatten() {
+        if Doc::parse(entry.get_ref()).is_some_and(|d| d.release()) {
+            out.push(
+                Diagnostic::warning(
+                    "packet-document",
+                    format!("`[packets] couple` lists `{}`, a release form", entry.get_ref()),
+                )
+                .at(inputs.practice_file, entry.span())
+                .with_hint("a release is never joint: each partner signs their own, so the couple packet leaves it out"),
             );
         }
     }

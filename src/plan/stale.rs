@@ -4,12 +4,38 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use super::{Plan, Planned};
+use crate::io::sha256_hex;
 use crate::load::Inputs;
 use crate::manifest::{Manifest, Output, RuleUse, tool_version};
 use crate::options::StateSelection;
-use crate::report::{OutputRecord, OutputStatus};
-use crate::write::sha256_hex;
+
+/// How an output differs from what a build would write now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputStatus {
+    /// Its inputs changed since it was built.
+    Stale,
+    /// Not built yet.
+    Missing,
+    /// Changed by hand since it was built.
+    Edited,
+    /// Built before, and no longer built.
+    Extra,
+}
+
+/// An output that is not current, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputRecord {
+    /// Path under the output folder.
+    pub path: String,
+    /// How it differs.
+    pub status: OutputStatus,
+    /// Why.
+    pub reasons: Vec<String>,
+}
 
 /// Whether an existing file can be kept as it is: the manifest recorded the
 /// same key, and the file still holds the bytes the manifest recorded.
@@ -42,7 +68,18 @@ pub fn reasons(
     for new in &d.rules {
         match recorded_rules.iter().find(|o| o.state == new.state && o.topic == new.topic) {
             Some(old) if old == new => {}
-            Some(old) => out.push(rule_change(old, new)),
+            Some(old) => {
+                // A rule file that did not change cannot be blamed: what a
+                // rule says for this practice follows its professions
+                // (clinicians) and counsel's reviews too.
+                let file = inputs
+                    .jurisdictions
+                    .get(&new.state)
+                    .map(|j| sha256_hex(inputs.sources.text(j.file).as_bytes()));
+                let same_file =
+                    file.is_some() && previous.jurisdiction_sha256(&new.state) == file.as_deref();
+                out.push(if same_file { practice_rule_change(new) } else { rule_change(old, new) })
+            }
             None => out.push(format!("{} `{}` is now used", new.state, new.topic)),
         }
     }
@@ -56,12 +93,31 @@ pub fn reasons(
             out.push(format!("template `{name}` changed"));
         }
     }
-    let practice_sha = sha256_hex(inputs.sources.text(inputs.practice_file).as_bytes());
-    if previous.practice_sha256() != practice_sha {
-        out.push(format!(
-            "the practice file `{}` changed",
-            inputs.sources.name(inputs.practice_file)
-        ));
+    let text = inputs.sources.text(inputs.practice_file);
+    if previous.practice_sha256() != sha256_hex(text.as_bytes()) {
+        let name = inputs.sources.name(inputs.practice_file);
+        let keys = previous.practice_input().map(|i| &i.keys).filter(|k| !k.is_empty());
+        out.push(match keys {
+            Some(old) => {
+                let now = crate::manifest::practice_keys(text);
+                let mut changed: Vec<&str> = now
+                    .iter()
+                    .filter(|(k, v)| old.get(*k) != Some(*v))
+                    .map(|(k, _)| k.as_str())
+                    .chain(old.keys().filter(|k| !now.contains_key(*k)).map(String::as_str))
+                    .collect();
+                changed.sort_unstable();
+                changed.dedup();
+                match changed.as_slice() {
+                    [] => format!("the practice file `{name}` changed (comments or layout only)"),
+                    keys => format!(
+                        "the practice file `{name}` changed: {}",
+                        keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                }
+            }
+            None => format!("the practice file `{name}` changed"),
+        });
     }
     if recorded.about.effective.as_deref() != Some(d.effective.to_string().as_str()) {
         out.push(format!("its effective date is now {}", d.effective));
@@ -70,6 +126,15 @@ pub fn reasons(
         out.push("its inputs changed".into());
     }
     out
+}
+
+/// A rule whose file did not change reads differently for this practice.
+fn practice_rule_change(new: &RuleUse) -> String {
+    format!(
+        "what {} `{}` states for this practice changed, though its rule file did not \
+         (the practice's professions there, or counsel's reviews)",
+        new.state, new.topic
+    )
 }
 
 fn rule_change(old: &RuleUse, new: &RuleUse) -> String {

@@ -10,8 +10,10 @@
 //! - `care_team`: the clinicians licensed in this state ([`ClinicianContext`]);
 //! - `clinician`: the clinician a clinician's own form names, else null;
 //! - one key per topic of the rule files (`child_abuse`, `duty_to_warn`, …):
-//!   the rule in effect, every field null where it is not confirmed, plus
-//!   `known` (true when the rule is confirmed), `citation` and `effective`.
+//!   its typed view ([`super::views::TopicView`]): the rules in force for
+//!   the professions the document covers, each with its facts as known
+//!   values, known absences and unknowns, and lists as whole, partial, none
+//!   or unknown.
 //!
 //! Every string a template prints is escaped for Markdown by the template
 //! engine, so no value can become markup.
@@ -22,13 +24,14 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use super::topics::{board_professions, join_list, professions_plain, topic_view};
+pub use super::views::{BoardView, board_professions, topic_view};
 use crate::date::Date;
 use crate::i18n::Language;
 use crate::model::{
     Clinician, Contact, Fees, Location, Packets, Practice, Privacy, Profession, Readability,
-    Services,
+    Services, Translation,
 };
+pub use crate::model::{join_list, professions_plain};
 
 /// What a document template sees.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -43,9 +46,13 @@ pub struct DocContext<'a> {
     pub care_team: &'a [ClinicianContext],
     /// The clinician a clinician's own form names; null on a practice-wide form.
     pub clinician: Option<&'a ClinicianContext>,
-    /// Each topic's rule in effect, keyed by topic name (see the module docs).
+    /// An associate (a pre-licensed clinician under a supervisor) is in the
+    /// care team (or is the clinician this form names).
+    pub associates: bool,
+    /// Each topic's rules in effect, keyed by topic name, as typed views
+    /// (see [`super::views`]).
     #[serde(flatten)]
-    #[schemars(with = "BTreeMap<String, Value>")]
+    #[schemars(with = "super::views::Topics")]
     pub topics: &'a BTreeMap<&'static str, Value>,
 }
 
@@ -101,6 +108,12 @@ pub struct ClauseParagraphs {
     pub supervision: Vec<String>,
     /// Calls, email, texts, after-hours contact.
     pub communication: Vec<String>,
+    /// What to do when the practice cannot answer.
+    pub emergency: Vec<String>,
+    /// Couples and family sessions.
+    pub couples: Vec<String>,
+    /// How to ask for records and copies.
+    pub records: Vec<String>,
 }
 
 /// The state a document is for.
@@ -123,6 +136,12 @@ pub struct DocInfo {
     pub effective: String,
     /// The practice's forms version.
     pub version: String,
+    /// The copy made for a couple's packet: the consent has a couples
+    /// section and a signature line for each partner.
+    pub couple: bool,
+    /// On a one-person form in a couple's packet (client information, the
+    /// notice's receipt), whose copy it is: partner 1 or 2; else null.
+    pub partner: Option<u8>,
 }
 
 /// A clinician as templates see them, in one state.
@@ -147,8 +166,7 @@ pub struct ClinicianContext {
     /// Licence number in this state.
     pub license_number: Option<String>,
     /// The board for their profession in this state, when confirmed.
-    #[schemars(with = "Option<BTreeMap<String, Value>>")]
-    pub board: Option<Value>,
+    pub board: Option<BoardView>,
     /// Their supervisor, for an associate.
     pub supervisor: Option<SupervisorContext>,
     /// Degrees and training.
@@ -255,12 +273,14 @@ impl PracticeContext {
     /// The practice as templates see it in `state`, in `lang`: its prose in
     /// that language (see [`Language::practice_text`]).
     pub fn new(p: &Practice, state: &str, lang: &Language<'_>) -> PracticeContext {
+        let p = &p.in_state(state);
         let names = |l: &[toml::Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
         let mut services = p.services.clone();
         services.telehealth = p.telehealth_in(state);
-        let t = lang.practice;
-        let text = |key: &str, en: &Option<String>, given: Option<&Option<String>>| {
-            en.as_ref().map(|e| lang.practice_text(key, e, given.and_then(|g| g.as_deref()), true))
+        let own = lang.practice.map(|t| t.in_state(state));
+        let t = own.as_ref();
+        let text = |key: &str, en: &Option<String>, given: Option<&Option<Translation>>| {
+            en.as_ref().map(|e| lang.practice_text(key, e, given.and_then(|g| g.as_ref()), true))
         };
         let mut fees = p.fees.clone();
         fees.session = text("fees.session", &p.fees.session, t.map(|t| &t.fees.session));
@@ -282,21 +302,18 @@ impl PracticeContext {
             lang.practice_text(
                 "privacy.contact",
                 c,
-                t.and_then(|t| t.privacy.contact.as_deref()),
+                t.and_then(|t| t.privacy.contact.as_ref()),
                 false,
             )
         });
         let located = |l: &Location| {
             let mut l = l.clone();
-            l.name = lang.practice_text(
-                "locations.name",
-                &l.name,
-                t.and_then(|t| t.locations.get(&l.name)).map(String::as_str),
-                false,
-            );
+            let given =
+                t.and_then(|t| t.locations.get(&l.name)).map(|n| Translation::Text(n.clone()));
+            l.name = lang.practice_text("locations.name", &l.name, given.as_ref(), false);
             l
         };
-        let clause = |key: &str, en: &Option<String>, given: Option<&Option<String>>| {
+        let clause = |key: &str, en: &Option<String>, given: Option<&Option<Translation>>| {
             paragraphs(text(key, en, given).as_ref())
         };
         let offices: Vec<Location> =
@@ -330,6 +347,21 @@ impl PracticeContext {
                     &p.clauses.communication,
                     t.map(|t| &t.clauses.communication),
                 ),
+                emergency: clause(
+                    "clauses.emergency",
+                    &p.clauses.emergency,
+                    t.map(|t| &t.clauses.emergency),
+                ),
+                couples: clause(
+                    "clauses.couples",
+                    &p.clauses.couples,
+                    t.map(|t| &t.clauses.couples),
+                ),
+                records: clause(
+                    "clauses.records",
+                    &p.clauses.records,
+                    t.map(|t| &t.clauses.records),
+                ),
             },
             privacy,
             effective: p.effective,
@@ -349,7 +381,7 @@ impl ClinicianContext {
         c: &Clinician,
         state: &str,
         date: Date,
-        board: Option<Value>,
+        board: Option<BoardView>,
         lang: &Language<'_>,
     ) -> ClinicianContext {
         let own = lang.practice.and_then(|t| t.clinicians.get(c.id.get_ref()));
@@ -373,7 +405,7 @@ impl ClinicianContext {
                 lang.practice_text(
                     &format!("clinicians.{id}.credentials"),
                     cr,
-                    own.and_then(|o| o.credentials.as_deref()),
+                    own.and_then(|o| o.credentials.as_ref()),
                     false,
                 )
             }),
@@ -385,21 +417,22 @@ impl ClinicianContext {
             license_number: license.map(|l| l.number.clone()),
             board,
             supervisor,
-            education: match own.and_then(|o| o.education.as_ref()) {
-                Some(items) if items.len() == c.education.len() => items.clone(),
-                _ => c
-                    .education
+            education: {
+                let given = own.and_then(|o| o.education.as_ref());
+                c.education
                     .iter()
-                    .map(|e| {
-                        lang.practice_text(&format!("clinicians.{id}.education"), e, None, true)
+                    .enumerate()
+                    .map(|(n, e)| {
+                        let g = given.and_then(|items| items.get(n));
+                        lang.practice_text(&format!("clinicians.{id}.education"), e, g, true)
                     })
-                    .collect(),
+                    .collect()
             },
             approach: c.approach.as_ref().map(|a| {
                 lang.practice_text(
                     &format!("clinicians.{id}.approach"),
                     a,
-                    own.and_then(|o| o.approach.as_deref()),
+                    own.and_then(|o| o.approach.as_ref()),
                     true,
                 )
             }),

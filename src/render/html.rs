@@ -43,7 +43,7 @@ pub fn write_in(events: &[Event<'_>], ui: &Ui) -> String {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut signers = 0;
     let mut out = String::with_capacity(events.len() * 24);
-    let mut namer = Namer::labelled(ui.signer_labels());
+    let mut namer = Namer::new(ui.form_words());
     let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
     let mut listed = false;
@@ -282,12 +282,8 @@ fn form_html(part: &Part, signers: &mut usize, out: &mut String) {
                 for (f, class) in s.fields.iter().zip(["blank wide", "blank", "blank narrow"]) {
                     let _ = write!(out, "<p class=\"{class}\">");
                     input(f, out);
-                    let _ = writeln!(
-                        out,
-                        "<label class=\"label\" for=\"{}\">{}</label></p>",
-                        field_id(&f.name),
-                        escape(&f.label)
-                    );
+                    out.push_str(&label(f));
+                    out.push_str("</p>\n");
                 }
                 out.push_str("</div>\n</div>\n");
             }
@@ -296,11 +292,7 @@ fn form_html(part: &Part, signers: &mut usize, out: &mut String) {
         Part::Blanks(fields) => {
             out.push_str("<div class=\"fields\">\n");
             for f in fields {
-                let label = format!(
-                    "<label class=\"label\" for=\"{}\">{}</label>",
-                    field_id(&f.name),
-                    escape(&f.label)
-                );
+                let label = label(f);
                 if f.kind == Kind::Check {
                     out.push_str("<p class=\"field check\">");
                     input(f, out);
@@ -317,35 +309,56 @@ fn form_html(part: &Part, signers: &mut usize, out: &mut String) {
     }
 }
 
-/// The id of a field's control: from its name, which is unique in the document.
+/// The id of a field's control: from its name, which is unique in the
+/// document, with `_` for `.` (no field id has `_`, so `client.name` and
+/// `client-name` stay apart).
 fn field_id(name: &str) -> String {
-    format!("field-{}", name.replace('.', "-"))
+    format!("field-{}", name.replace('.', "_"))
 }
 
-/// A field's `<input>`.
+/// A field's `<label>`: its text, and a date's format (for paper: on
+/// screen the browser's date control shows the date its own way).
+fn label(f: &Field) -> String {
+    let format = if f.format.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=\"date-format\">{}</span>", escape(&f.format))
+    };
+    format!(
+        "<label class=\"label\" for=\"{}\">{}{format}</label>",
+        field_id(&f.name),
+        escape(&f.label)
+    )
+}
+
+/// A field's `<input>`, or `<textarea>` for a free-text answer.
 fn input(f: &Field, out: &mut String) {
     let (kind, class) = match f.kind {
         Kind::Check => ("checkbox", "box"),
         Kind::Date => ("date", "line"),
+        Kind::Text if f.multiline => ("", "line lines"),
         Kind::Text | Kind::Signature => ("text", "line"),
     };
-    let _ = write!(
-        out,
-        "<input class=\"{class}\" type=\"{kind}\" id=\"{}\" name=\"{}\"",
-        field_id(&f.name),
-        escape(&f.name)
-    );
+    if f.multiline {
+        let _ = write!(out, "<textarea class=\"{class}\" rows=\"5\"");
+    } else {
+        let _ = write!(out, "<input class=\"{class}\" type=\"{kind}\"");
+    }
+    let _ = write!(out, " id=\"{}\" name=\"{}\"", field_id(&f.name), escape(&f.name));
     if f.kind == Kind::Check {
         out.push_str(" value=\"yes\"");
+    }
+    if f.required {
+        out.push_str(" required");
     }
     // The client is the one filling in the page: let the browser offer
     // what it knows (WCAG 2.2 1.3.5, identify input purpose).
     match f.name.as_str() {
-        "client.name" | "clients-full-name" => out.push_str(" autocomplete=\"name\""),
+        "client.name" | "client-name" => out.push_str(" autocomplete=\"name\""),
         "date-of-birth" => out.push_str(" autocomplete=\"bday\""),
         _ => {}
     }
-    out.push('>');
+    out.push_str(if f.multiline { "></textarea>" } else { ">" });
 }
 
 #[cfg(test)]
@@ -393,7 +406,7 @@ pub(crate) mod tests {
 
     #[test]
     fn laws_come_before_the_signatures_and_addresses_are_links() {
-        let md = "See www.hhs.gov/ocr and https://a.example/x?y=1&z=2.[^x]\n\n```signatures\nClient\n```\n\n[^x]: Law X\n";
+        let md = "See www.hhs.gov/ocr and https://a.example/x?y=1&z=2.[^x]\n\n```signatures\nclient: Client\n```\n\n[^x]: Law X\n";
         let html = html(md);
         let laws = html.find("Laws we cite").unwrap();
         let sig = html.find("class=\"signatures\"").unwrap();
@@ -437,7 +450,7 @@ pub(crate) mod tests {
 
     #[test]
     fn form_blocks_escape_labels_and_number_signers() {
-        let md = "```signatures\nClient <b>\nTherapist\n```\n\n```fields\nA & B\n```\n\n```signatures\nWitness\n```\n";
+        let md = "```signatures\nclient: Client <b>\ntherapist: Therapist\n```\n\n```fields\na-b: A & B\n```\n\n```signatures\nwitness: Witness\n```\n";
         let html = html(md);
         assert!(
             html.contains("<p class=\"signer\" id=\"signer-1\">Client &lt;b&gt;</p>"),
@@ -453,18 +466,20 @@ pub(crate) mod tests {
 
     #[test]
     fn form_blocks_are_labelled_inputs_named_as_in_the_pdf() {
-        let md = "```signatures\nClient\n```\n\n```fields\nDate of birth\n[ ] May we leave you a voicemail?\n```\n";
+        let md = "```signatures\nclient [required]: Client\n```\n\n```fields\ndate-of-birth [date]: Date of birth\nvoicemail [check]: May we leave you a voicemail?\nrecipient [required multiline]: Who gets it\n```\n";
         let html = html(md);
         for want in [
-            "<input class=\"line\" type=\"text\" id=\"field-client-signature\" name=\"client.signature\">\
-             <label class=\"label\" for=\"field-client-signature\">Signature</label>",
-            "type=\"text\" id=\"field-client-name\" name=\"client.name\" autocomplete=\"name\">",
-            "type=\"date\" id=\"field-client-date\" name=\"client.date\">",
-            "<label class=\"label\" for=\"field-date-of-birth\">Date of birth</label>\
+            "<input class=\"line\" type=\"text\" id=\"field-client_signature\" name=\"client.signature\" required>\
+             <label class=\"label\" for=\"field-client_signature\">Signature</label>",
+            "type=\"text\" id=\"field-client_name\" name=\"client.name\" autocomplete=\"name\">",
+            "type=\"date\" id=\"field-client_date\" name=\"client.date\" required>\
+             <label class=\"label\" for=\"field-client_date\">Date <span class=\"date-format\">(mm/dd/yyyy)</span></label>",
+            "<label class=\"label\" for=\"field-date-of-birth\">Date of birth <span class=\"date-format\">(mm/dd/yyyy)</span></label>\
              <input class=\"line\" type=\"date\" id=\"field-date-of-birth\" name=\"date-of-birth\" autocomplete=\"bday\">",
             "<p class=\"field check\"><input class=\"box\" type=\"checkbox\" \
-             id=\"field-may-we-leave-you-a-voicemail\" name=\"may-we-leave-you-a-voicemail\" value=\"yes\">\
-             <label class=\"label\" for=\"field-may-we-leave-you-a-voicemail\">May we leave you a voicemail?</label></p>",
+             id=\"field-voicemail\" name=\"voicemail\" value=\"yes\">\
+             <label class=\"label\" for=\"field-voicemail\">May we leave you a voicemail?</label></p>",
+            "<textarea class=\"line lines\" rows=\"5\" id=\"field-recipient\" name=\"recipient\" required></textarea>",
         ] {
             assert!(html.contains(want), "{want}\n not in\n{html}");
         }

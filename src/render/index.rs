@@ -52,20 +52,32 @@ pub struct IndexEntry {
     pub clinician: Option<String>,
 }
 
+/// The practice's logo at the head of the index page.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexLogo {
+    /// A `data:` URL (the page is self-contained).
+    pub src: String,
+    /// Its text alternative, in the page's language.
+    pub alt: String,
+}
+
 /// Renders the index page.
 pub fn render<A: Serialize>(
     templates: &Templates,
     practice: &Practice,
+    logo: Option<&IndexLogo>,
     states: &[IndexState],
     lang: &crate::i18n::Language<'_>,
     alternates: &[A],
+    budget: &crate::budget::Budget,
 ) -> Result<String, Diagnostic> {
     let mut ctx = tera::Context::new();
     ctx.insert("practice", practice);
+    ctx.insert("logo", &logo);
     ctx.insert("states", states);
     ctx.insert("version", &practice.forms_version);
     ctx.insert("lang", lang.lang.code());
     ctx.insert("ui", &lang.ui);
     ctx.insert("alternates", alternates);
-    templates.render_html("index.html", &ctx)
+    templates.render_html("index.html", &ctx, budget)
 }

@@ -71,17 +71,7 @@ pub fn escaped(text: &str) -> String {
     buf
 }
 
-/// A form block: a fenced code block whose info string is `signatures` or
-/// `fields`, one label per line. Both writers draw it as lines to fill in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FormBlock {
-    /// Signature blocks, one per role ("Client"), each with signature,
-    /// printed-name and date lines.
-    Signatures(Vec<String>),
-    /// Labelled blanks ("Date of birth") and check boxes ("[ ] May we
-    /// leave you a voicemail?"), see [`crate::forms`].
-    Fields(Vec<String>),
-}
+pub use crate::forms::FormBlock;
 
 /// If `events[i]` opens a form block, returns it and the index of its end.
 pub fn form_block(events: &[Event<'_>], i: usize) -> Option<(FormBlock, usize)> {
@@ -174,7 +164,7 @@ pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> Stri
         if let Some((block, end)) = form_block(events, i) {
             match block {
                 FormBlock::Signatures(roles) => {
-                    for r in roles {
+                    for r in roles.iter().map(|r| crate::forms::label_of(r)) {
                         match labels {
                             None => {
                                 out.push_str(&format!("{r} signature\n{r} printed name\nDate\n"))
@@ -187,8 +177,8 @@ pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> Stri
                 }
                 FormBlock::Fields(labels) => {
                     for l in labels {
-                        // A check box's `[ ] ` is not text a reader reads.
-                        out.push_str(&format!("{}\n", crate::forms::blank(&l).1));
+                        // The id and flags are not text a reader reads.
+                        out.push_str(&format!("{}\n", crate::forms::label_of(&l)));
                     }
                 }
             }

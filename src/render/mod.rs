@@ -9,8 +9,8 @@ pub mod index;
 pub mod markdown;
 pub mod packet;
 pub mod templates;
-pub mod topics;
 pub mod typst;
+pub mod views;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -27,8 +27,6 @@ pub struct Rendered {
     pub typst: String,
     /// The text a reader sees, for linting.
     pub text: String,
-    /// Its reading grade, per document and per section.
-    pub score: crate::lint::readability::Score,
 }
 
 /// Turns rendered Markdown in `lang` into HTML and Typst.
@@ -39,10 +37,9 @@ pub fn from_markdown(markdown: String, lang: &crate::i18n::Language<'_>) -> Rend
     let labels = lang.ui.signer_labels();
     let text =
         markdown::plain_text_in(&events, (lang.lang != crate::i18n::Lang::En).then_some(&labels));
-    let typst = typst::write_in(&events, labels);
-    let score = crate::lint::readability::score(&events, lang.lang);
+    let typst = typst::write_in(&events, lang.ui.form_words());
     drop(events);
-    Rendered { title, html, typst, text, score, markdown }
+    Rendered { title, html, typst, text, markdown }
 }
 
 fn title(events: &[Event<'_>]) -> String {

@@ -61,13 +61,6 @@ pub fn packet(
         hash: None,
         ui: lang.ui.clone(),
     };
-    let rendered = Rendered {
-        markdown,
-        title,
-        html: String::new(),
-        typst,
-        text: String::new(),
-        score: crate::lint::readability::score(&[], lang.lang),
-    };
+    let rendered = Rendered { markdown, title, html: String::new(), typst, text: String::new() };
     Some((rendered, meta, effective))
 }

@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use tera::{Context, Tera};
 
+use crate::budget::Budget;
+
 use crate::diag::{Diagnostic, FileId};
 use crate::i18n::{Catalog, Found, Lang, Miss, Misses, Reason, blocks};
 use crate::render::{markdown, typst};
@@ -42,8 +44,6 @@ pub struct Templates {
     html: Arc<Tera>,
     /// The Typst page template.
     pub pdf_main: String,
-    /// The required elements of each document (`requirements.toml`).
-    pub requirements: crate::lint::required::Requirements,
     /// Every template file used, by name (sorted).
     pub files: BTreeMap<String, TemplateFile>,
 }
@@ -51,10 +51,7 @@ pub struct Templates {
 impl Templates {
     /// Parses every template file: `*.md` into the Markdown engine, `*.html`
     /// into the HTML engine; `pdf.typ` is kept as text for the PDF stage.
-    pub fn new(
-        files: BTreeMap<String, TemplateFile>,
-        requirements: crate::lint::required::Requirements,
-    ) -> Result<Templates, Vec<Diagnostic>> {
+    pub fn new(files: BTreeMap<String, TemplateFile>) -> Result<Templates, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let mut md = markdown_engine();
         let mut html = Tera::new();
@@ -75,7 +72,6 @@ impl Templates {
             translated: BTreeMap::new(),
             html: Arc::new(html),
             pdf_main,
-            requirements,
             files,
         })
     }
@@ -149,15 +145,50 @@ impl Templates {
         doc: &str,
         context: &Context,
         lang: Lang,
+        budget: &Budget,
     ) -> Result<String, Diagnostic> {
         let name = format!("{doc}.md");
         let engine = self.translated.get(&lang).unwrap_or(&self.markdown);
-        let markdown = render_limited(engine, &name, context).map_err(|e| self.error(&name, &e))?;
-        let depth = typst::nesting(&markdown::events(&markdown));
+        let markdown =
+            render_limited(engine, &name, context, budget).map_err(|e| self.error(&name, &e))?;
+        let events = markdown::events(&markdown);
+        let depth = typst::nesting(&events);
         if depth > typst::MAX_NESTING {
             return Err(self.too_deep(&name, &markdown, depth));
         }
+        // Every form line is `ID: Label`, and no id is used twice.
+        let mut namer = crate::forms::Namer::default();
+        for i in 0..events.len() {
+            if let Some((block, _)) = markdown::form_block(&events, i)
+                && let Some(p) = namer.check(&block).into_iter().next()
+            {
+                return Err(self.form_problem(&name, p));
+            }
+        }
+        drop(events);
         Ok(markdown)
+    }
+
+    /// The diagnostic for a form line of a rendered document, at the
+    /// template line that wrote it (for an id used twice, its second line)
+    /// when a template has that line as it is.
+    fn form_problem(&self, name: &str, p: crate::forms::Problem) -> Diagnostic {
+        let d = Diagnostic::error("form-field", p.message).with_hint(p.hint);
+        let line = p.line.trim();
+        let lead = p.line.len() - p.line.trim_start().len();
+        let partials =
+            self.files.values().filter(|f| f.name.starts_with('_') && f.name.ends_with(".md"));
+        for f in self.files.get(name).into_iter().chain(partials) {
+            let found: Vec<usize> = f.text.match_indices(line).map(|(at, _)| at).collect();
+            if let Some(at) = found.get(p.nth - 1).or(found.last()) {
+                let span = at + p.at.start.saturating_sub(lead)..at + p.at.end.saturating_sub(lead);
+                return d.at(f.file, span).with_label("here");
+            }
+        }
+        let origin = self.files.get(name).map_or(name, |f| f.origin.as_str());
+        let mut d = d;
+        d.message = format!("{} (in `{origin}`: `{line}`)", d.message);
+        d
     }
 
     /// The diagnostic for a document nested too deep, pointing at the
@@ -216,8 +247,13 @@ impl Templates {
     }
 
     /// Renders an HTML template (`page.html`, `index.html`).
-    pub fn render_html(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        render_limited(&self.html, name, context).map_err(|e| self.error(name, &e))
+    pub fn render_html(
+        &self,
+        name: &str,
+        context: &Context,
+        budget: &Budget,
+    ) -> Result<String, Diagnostic> {
+        render_limited(&self.html, name, context, budget).map_err(|e| self.error(name, &e))
     }
 
     fn error(&self, name: &str, e: &RenderError) -> Diagnostic {
@@ -328,10 +364,13 @@ fn translate(
         let body = &text[b.lead.end..b.span.end];
         let reason = match catalog.find(None, id) {
             Found::Text(t) => match blocks::tags_differ(id, t) {
-                None => {
-                    out.push_str(t);
-                    continue;
-                }
+                None => match crate::forms::source::ids_differ(id, t) {
+                    None => {
+                        out.push_str(t);
+                        continue;
+                    }
+                    Some(why) => Reason::FieldIds(why),
+                },
                 Some(why) => Reason::Tags(why),
             },
             Found::Fuzzy => Reason::Fuzzy,
@@ -379,9 +418,15 @@ pub enum RenderError {
 /// Renders a template under the budget (see [`crate::budget`]): on a thread
 /// of its own, within the time budget, and into memory, stopping with an I/O
 /// error of kind `FileTooLarge` past [`MAX_RENDERED_BYTES`].
-fn render_limited(tera: &Arc<Tera>, name: &str, context: &Context) -> Result<String, RenderError> {
+fn render_limited(
+    tera: &Arc<Tera>,
+    name: &str,
+    context: &Context,
+    budget: &Budget,
+) -> Result<String, RenderError> {
     let (tera, name, context) = (Arc::clone(tera), name.to_string(), context.clone());
-    crate::budget::run(move || render_capped(&tera, &name, &context))
+    budget
+        .run(move || render_capped(&tera, &name, &context))
         .map_err(RenderError::Budget)?
         .map_err(RenderError::Tera)
 }

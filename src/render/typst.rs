@@ -32,23 +32,23 @@ pub const MAX_FOOTNOTE_DEPTH: usize = 4;
 
 /// Writes the events of one document as Typst markup.
 pub fn write(events: &[Event<'_>]) -> String {
-    write_measured(events, crate::forms::SIGNER_LABELS.map(str::to_string)).0
+    write_measured(events, crate::forms::Words::english()).0
 }
 
-/// [`write`], with the signers' lines labelled `labels` (signature, printed
-/// name, date) in the document's language.
-pub fn write_in(events: &[Event<'_>], labels: [String; 3]) -> String {
-    write_measured(events, labels).0
+/// [`write`], with the words of form fields (a signer's lines, the format
+/// of dates) in the document's language.
+pub fn write_in(events: &[Event<'_>], words: crate::forms::Words) -> String {
+    write_measured(events, words).0
 }
 
 /// How deeply the Typst markup of these events nests (see [`MAX_NESTING`]),
 /// footnotes counted where they are written out, at their references.
 pub fn nesting(events: &[Event<'_>]) -> usize {
-    write_measured(events, crate::forms::SIGNER_LABELS.map(str::to_string)).1
+    write_measured(events, crate::forms::Words::english()).1
 }
 
 /// Writes the markup and returns it with its deepest nesting.
-fn write_measured(events: &[Event<'_>], labels: [String; 3]) -> (String, usize) {
+fn write_measured(events: &[Event<'_>], words: crate::forms::Words) -> (String, usize) {
     let mut footnotes = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     // Footnote definitions are lifted out and written at their references.
@@ -72,7 +72,7 @@ fn write_measured(events: &[Event<'_>], labels: [String; 3]) -> (String, usize) 
         depth: 0,
         max_depth: 0,
         last_heading: 0,
-        namer: crate::forms::Namer::labelled(labels),
+        namer: crate::forms::Namer::new(words),
     };
     w.run(&body);
     (w.out, w.max_depth)
@@ -490,11 +490,12 @@ fn form_block_into(part: &crate::forms::Part, out: &mut String) {
         out.push_str("(name: ");
         string_lit_into(&f.name, out);
         out.push_str(", label: ");
-        string_lit_into(&f.label, out);
+        string_lit_into(&f.printed_label(), out);
         out.push_str(", description: ");
         string_lit_into(&f.description, out);
         out.push_str(", kind: ");
         string_lit_into(f.kind.as_str(), out);
+        out.push_str(&format!(", required: {}, multiline: {}", f.required, f.multiline));
         out.push_str("), ");
     }
     match part {

@@ -254,16 +254,19 @@ fn manifest_records_inputs_outputs_and_rules() {
     );
     let ny = outputs.iter().find(|o| o["path"] == "NY/en/confidentiality.pdf").unwrap();
     let bytes = std::fs::read(t.path().join("out/NY/en/confidentiality.pdf")).unwrap();
-    assert_eq!(ny["sha256"], consentgen::write::sha256_hex(&bytes));
+    assert_eq!(ny["sha256"], consentgen::io::sha256_hex(&bytes));
     let rules = ny["rules"].as_array().unwrap();
     let dtw = rules.iter().find(|r| r["topic"] == "duty_to_warn").unwrap();
     assert_eq!(dtw["state"], "NY");
-    assert_eq!(dtw["effective"], "2013-03-16");
+    assert_eq!(
+        dtw["effective"], "2022-07-06",
+        "the latest version in force of the fixture NY file"
+    );
     assert!(
         m["inputs"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|i| i["path"] == "<bundled>/jurisdictions/NY.toml")
+            .any(|i| i["path"].as_str().unwrap().ends_with("tests/fixtures/rules/NY.toml"))
     );
 }

@@ -25,9 +25,11 @@ fn build_check_edit_check_diff_rebuild_check() {
 
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     let stale: Vec<&str> = run.stderr.lines().filter_map(|l| l.strip_prefix("stale: ")).collect();
-    // The form that states the rule, and the two packets that hold it; the
-    // Spanish ones wait for the new text's translation, named at its line
-    // (and the Spanish index no longer lists them).
+    // The forms that state the rule (the limits of confidentiality, and
+    // each clinician's own consent, which states their profession's rules),
+    // and the two packets that hold it; the Spanish ones wait for the new
+    // text's translation, named at its line (and the Spanish index no
+    // longer lists them).
     assert_eq!(
         stale,
         [
@@ -35,6 +37,10 @@ fn build_check_edit_check_diff_rebuild_check() {
             "NY/en/confidentiality.pdf",
             "NY/en/packet.pdf",
             "NY/en/packet-minor.pdf",
+            "NY/en/clinicians/rpatel/consent.html",
+            "NY/en/clinicians/rpatel/consent.pdf",
+            "NY/en/clinicians/dbrown/consent.html",
+            "NY/en/clinicians/dbrown/consent.pdf",
             "index.es.html",
         ],
         "{}",
@@ -58,7 +64,7 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(diff.stdout.contains("NY `duty_to_warn`"), "{}", diff.stdout);
     assert!(diff.stdout.contains("trigger: \"is, in our professional judgment"), "{}", diff.stdout);
     assert!(
-        diff.stdout.contains("documents that change:\n  NY/en/confidentiality\n"),
+        diff.stdout.contains("documents that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n"),
         "{}",
         diff.stdout
     );
@@ -81,7 +87,9 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(run.stderr.contains("stale: NY/es/confidentiality.pdf"), "{}", run.stderr);
 
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
-    assert!(run.stderr.contains("8 made, 148 kept"), "{}", run.stderr);
+    // The forms that state the rule, in both languages: the confidentiality
+    // form, two clinicians' consents (HTML and PDF each) and two packets.
+    assert!(run.stderr.contains(" 16 made, "), "{}", run.stderr);
     t.run(["check", "--jurisdictions", "rules"]).status(0);
 }
 
@@ -148,7 +156,7 @@ fn a_rule_taking_force_later_is_announced_and_picked_up_on_its_date() {
     let tx = rules.join("TX.toml");
     let text = std::fs::read_to_string(&tx).unwrap();
     // Add a future version of Texas's telehealth rule.
-    let future = "\n[[telehealth.versions]]\napplies_to = [\"all\"]\neffective = 2027-02-01\nconsent_required = true\nrequirement = \"get your written consent before the first video visit\"\ncitation = \"Test Citation § 1\"\nsource = \"https://www.legis.example.gov/test\"\nstatus = \"confirmed\"\n";
+    let future = "\n[[telehealth.versions]]\napplies_to = [\"all\"]\neffective = 2027-02-01\nconsent_required = true\nrequirement = \"get your written consent before the first video visit\"\ncitation = \"Test Citation § 1\"\nsource = \"https://www.legis.example.gov/test\"\nstatus = \"confirmed\"\nevidence = \"official-text\"\n";
     let at = text.find("\n[[telehealth.versions]]").unwrap();
     let end = text[at + 1..].find("\n[[").map_or(text.len(), |i| at + 1 + i);
     let mut changed = text.clone();
@@ -177,4 +185,23 @@ fn a_rule_taking_force_later_is_announced_and_picked_up_on_its_date() {
         html.contains("Effective February 1, 2027"),
         "the document's date moves to the rule's date"
     );
+}
+
+#[test]
+fn a_new_clinician_is_named_as_a_practice_change_not_a_change_of_law() {
+    let t = TestDir::new();
+    let example =
+        std::fs::read_to_string(crate::util::root().join("examples/practice.toml")).unwrap();
+    t.write("p/practice.toml", &example);
+    let args = ["p/practice.toml", "--out", "out", "--states", "TX", "--formats", "html"];
+    t.run([&["build"][..], &args].concat()).ok();
+    // A counselor joins in Texas: the rules stated there now include the
+    // counselors' ones, though no rule file changed.
+    let lpc = "\n[[clinicians]]\nid = \"mreyes\"\nname = \"Mara Reyes\"\ncredentials = \"LPC\"\nprofession = \"professional_counselor\"\nlicenses = [{ state = \"TX\", type = \"LPC\", number = \"00009\", expires = 2027-08-31 }]\n";
+    let (head, tail) = example.split_at(example.find("# Each state's forms name").unwrap());
+    t.write("p/practice.toml", &format!("{head}{lpc}\n{tail}"));
+    let run = t.run([&["check"][..], &args].concat()).status(1);
+    assert!(run.stderr.contains("changed: `clinicians`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("TX `child_abuse` changed"), "no rule is blamed: {}", run.stderr);
+    assert!(!run.stderr.contains("TX `duty_to_warn` changed"), "no rule is blamed: {}", run.stderr);
 }

@@ -84,8 +84,7 @@ fn line_of(text: &str, needle: &str) -> usize {
 #[test]
 fn misspelt_key_in_a_rule_version() {
     let t = TestDir::new();
-    let original =
-        std::fs::read_to_string(crate::util::root().join("jurisdictions/CA.toml")).unwrap();
+    let original = std::fs::read_to_string(crate::util::fixture("rules/CA.toml")).unwrap();
     let line = line_of(&original, "\nkind = \"mandatory\"\ntrigger") + 1;
     let run = build_with_ca(&t, |s| {
         s.replacen("\nkind = \"mandatory\"\ntrigger", "\nknid = \"mandatory\"\ntrigger", 1)
@@ -140,7 +139,8 @@ fn empty_citation_and_out_of_order_versions_are_all_reported() {
 fn review_date_in_the_future_is_refused() {
     let t = TestDir::new();
     let run = build_with_ca(&t, |s| {
-        s.replacen("last_reviewed = 2026-11-28", "last_reviewed = 2999-01-01", 1)
+        let at = s.find("last_reviewed = ").unwrap() + "last_reviewed = ".len();
+        format!("{}2999-01-01{}", &s[..at], &s[at + 10..])
     });
     assert!(run.stderr.contains("error[review-in-future]"), "{}", run.stderr);
     assert!(run.stderr.contains("CA.toml:3:17"), "{}", run.stderr);

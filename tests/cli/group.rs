@@ -58,18 +58,18 @@ fn forms_name_the_clinician_their_licence_their_board_and_their_supervisor() {
     let lee_tx = html_text(&t.read("out/TX/en/clinicians/lee/consent.html"));
     assert!(
         lee_tx.contains(
-            "Your therapist is Sam Lee, PsyD, a psychologist. Texas Psychologist number 22222."
+            "Your therapist is Sam Lee, PsyD, a psychologist. Texas Psychologist license number 22222."
         ),
         "{lee_tx}"
     );
     assert!(
-        lee_tx.contains("You can also contact the board that licenses Sam Lee: Texas State Board of Examiners of Psychologists"),
+        lee_tx.contains("You can also file a complaint with the board that licenses Sam Lee: Texas State Board of Examiners of Psychologists"),
         "the board for their profession, from the rule files: {lee_tx}"
     );
     let nguyen = html_text(&t.read("out/CA/en/clinicians/nguyen/consent.html"));
     assert!(
         nguyen.contains(
-            "contact the board that licenses Minh Nguyen: California Board of Behavioral Sciences"
+            "file a complaint with the board that licenses Minh Nguyen: California Board of Behavioral Sciences"
         ),
         "{nguyen}"
     );
@@ -77,7 +77,7 @@ fn forms_name_the_clinician_their_licence_their_board_and_their_supervisor() {
 
     let ortiz = pdf_text(&t.path().join("out/CA/en/clinicians/ortiz/consent.pdf"));
     for expected in [
-        "Your therapist is Rosa Ortiz, an associate marriage and family therapist. California AMFT number 33333.",
+        "Your therapist is Rosa Ortiz, an associate marriage and family therapist. California AMFT registration number 33333.",
         "Rosa Ortiz is still earning a full license, so a licensed therapist supervises their work.",
         "The supervisor is Minh Nguyen, LMFT, a marriage and family therapist (California LMFT number 44444).",
         "The supervisor may read your record",
@@ -86,7 +86,9 @@ fn forms_name_the_clinician_their_licence_their_board_and_their_supervisor() {
     }
     let lee_ca = html_text(&t.read("out/CA/en/clinicians/lee/consent.html"));
     assert!(
-        lee_ca.contains("contact the board that licenses Sam Lee: California Board of Psychology"),
+        lee_ca.contains(
+            "file a complaint with the board that licenses Sam Lee: California Board of Psychology"
+        ),
         "{lee_ca}"
     );
 

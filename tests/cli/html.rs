@@ -193,7 +193,8 @@ fn consent_telehealth_and_minors_forms_cite_their_rules() {
             "minors",
             &["conditions", "parent_notice", "parent_access"],
         );
-        consent.says(state, "your right to see your record does not cover them");
+        consent.says(state, "kept apart from your record");
+        consent.says(state, "file a complaint with the state board");
     }
 }
 
@@ -302,15 +303,19 @@ fn signature_and_field_blocks_are_labelled_lines() {
         );
     }
     assert_eq!(consent.matches("\">Signature</label>").count(), 3);
-    assert_eq!(consent.matches("\">Date</label>").count(), 3);
+    assert_eq!(
+        consent.matches("\">Date <span class=\"date-format\">(mm/dd/yyyy)</span></label>").count(),
+        3
+    );
     let auth = t.read("out/TX/en/authorization.html");
     assert!(auth.contains(
-        "<p class=\"field\"><label class=\"label\" for=\"field-date-of-birth\">Date of birth</label>\
+        "<p class=\"field\"><label class=\"label\" for=\"field-date-of-birth\">Date of birth \
+         <span class=\"date-format\">(mm/dd/yyyy)</span></label>\
          <input class=\"line\" type=\"date\" id=\"field-date-of-birth\" name=\"date-of-birth\" \
          autocomplete=\"bday\"></p>"
     ));
     assert!(auth.contains(
-        "<label class=\"label\" for=\"field-clients-full-name\">Client&#39;s full name</label>"
+        "<label class=\"label\" for=\"field-client-name\">Client&#39;s full name</label>"
     ));
 }
 

@@ -43,7 +43,7 @@ fn build_every_state(t: &TestDir, name: &str) -> (Run, Vec<Value>) {
 
 #[test]
 fn every_document_of_every_state_renders_and_reads_at_grade_8_or_below() {
-    let t = TestDir::new();
+    let t = TestDir::live();
     for (name, services, per_state) in [
         ("all", EVERY_SERVICE, 10),
         // No telehealth form without telehealth, no minors form without
@@ -90,11 +90,15 @@ fn a_template_without_a_required_element_fails_check() {
     t.write("templates/confidentiality.md", &conf.replace(warn, ""));
     t.run(["build", "practice.toml"]).ok();
     let run = t.run(["check", "practice.toml"]).status(1);
-    assert!(run.stderr.contains("CA authorization: lacks that disclosed information may be redisclosed (§ 164.508(c)(2)(iii)) (`redisclosure`)"), "{}", run.stderr);
     assert!(
-        run.stderr.contains(
-            "CA confidentiality: lacks the state's duty to warn or protect (`duty-to-warn`)"
-        ),
+        run.stderr.contains("CA authorization: lacks that disclosed information may be redisclosed (§ 164.508(c)(2)(iii))")
+            && run.stderr.contains("(`redisclosure`)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("CA confidentiality: lacks the state's duty to warn or protect")
+            && run.stderr.contains("(`duty-to-warn`)"),
         "{}",
         run.stderr
     );
@@ -121,7 +125,7 @@ fn a_hard_template_fails_the_reading_bar_naming_its_sections() {
 
 #[test]
 fn every_spanish_document_of_every_state_scores_inflesz_65_or_more() {
-    let t = TestDir::new();
+    let t = TestDir::live();
     t.write("es/practice.toml", &format!("languages = [\"es\"]\n{}", practice(EVERY_SERVICE)));
     let (run, docs) = build_every_state(&t, "es");
     assert_eq!(docs.len(), 51 * 10, "every document of every jurisdiction, in Spanish");
@@ -132,4 +136,93 @@ fn every_spanish_document_of_every_state_scores_inflesz_65_or_more() {
     assert!(!run.stdout.contains("missing-element"), "{}", run.stdout);
     let summary = json_lines(&run).pop().unwrap();
     assert_eq!(summary["untranslated"], 0, "{summary}");
+}
+
+/// Each required element is tied to the block of the template that writes
+/// it (`block` in templates/requirements.toml): removing that block's line
+/// from a practice's copy of the template makes the document lack it, so a
+/// rewording cannot hide a removed section behind a phrase found elsewhere.
+/// See: issue 23.
+#[test]
+fn every_required_element_fails_when_its_block_is_removed() {
+    use consentgen::options::{Formats, InputOptions, PlanOptions, StateSelection};
+    let t = TestDir::new();
+    t.write("practice.toml", &practice(EVERY_SERVICE));
+    let requirements: toml::Table =
+        std::fs::read_to_string(crate::util::root().join("templates/requirements.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let opts = PlanOptions {
+        states: StateSelection::Practice,
+        formats: Formats { html: false, pdf: false, pdf_forms: false },
+        as_of: consentgen::date::Date::parse("2026-12-01").unwrap(),
+        as_of_given: true,
+        budget: consentgen::budget::Budget::default(),
+    };
+    let mut checked = 0;
+    for (doc, elements) in &requirements {
+        for e in elements.as_array().unwrap() {
+            let (id, block) = (e["id"].as_str().unwrap(), e["block"].as_str().unwrap());
+            let (file, piece) = block.split_once(':').unwrap();
+            let original =
+                std::fs::read_to_string(crate::util::root().join("templates").join(file)).unwrap();
+            let without = without_block(&original, piece)
+                .unwrap_or_else(|| panic!("{doc} {id}: `{piece}` is not in {file}"));
+            let dir = t.path().join(format!("case-{doc}-{id}"));
+            std::fs::create_dir_all(dir.join("templates")).unwrap();
+            std::fs::write(dir.join("templates").join(file), without).unwrap();
+            std::fs::write(dir.join("practice.toml"), practice(EVERY_SERVICE)).unwrap();
+            let project = consentgen::project::Project::load(&InputOptions {
+                practice: Some(dir.join("practice.toml")),
+                jurisdictions: Some(t.rules_dir()),
+                templates: None,
+            })
+            .unwrap_or_else(|f| panic!("{doc} {id}: {f}"));
+            let plan = project.plan(&opts).unwrap_or_else(|d| panic!("{doc} {id}: {d:?}"));
+            let lacks = plan
+                .documents
+                .iter()
+                .filter(|d| d.id == *doc && d.lang == consentgen::model::Lang::En)
+                .any(|d| d.missing.iter().any(|m| m.id == id));
+            assert!(
+                lacks,
+                "{doc}: removing the line with `{piece}` from {file} does not fail `{id}`"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 80, "every element is tied to a block ({checked})");
+}
+
+/// The template without the line holding `piece`, and without the lines
+/// after it that close a Tera block it opens (so the template still parses).
+fn without_block(template: &str, piece: &str) -> Option<String> {
+    let lines: Vec<&str> = template.lines().collect();
+    let at = lines.iter().position(|l| l.contains(piece))?;
+    let depth = |l: &str| -> i32 {
+        let opens = ["{% if ", "{%- if ", "{% for ", "{%- for "]
+            .iter()
+            .map(|o| l.matches(o).count() as i32)
+            .sum::<i32>();
+        let closes = ["{% endif", "{%- endif", "{% endfor", "{%- endfor"]
+            .iter()
+            .map(|c| l.matches(c).count() as i32)
+            .sum::<i32>();
+        opens - closes
+    };
+    let mut open = depth(lines[at]);
+    let mut end = at;
+    while open > 0 && end + 1 < lines.len() {
+        end += 1;
+        open += depth(lines[end]);
+    }
+    Some(
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < at || *i > end)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect(),
+    )
 }

@@ -66,7 +66,9 @@ fn packet_has_a_cover_an_outline_of_every_document_and_page_numbers() {
     let toc = pdf.get_toc().expect("an outline");
     let top: Vec<String> =
         toc.toc.iter().filter(|e| e.level == 1).map(|e| e.title.clone()).collect();
-    // The adult packet: every document but the minors form.
+    // The adult packet: every document but the minors form and the release
+    // forms, which stand alone (a client signs one when there is something
+    // to release).
     assert_eq!(
         top,
         [
@@ -76,8 +78,6 @@ fn packet_has_a_cover_an_outline_of_every_document_and_page_numbers() {
             "Agreement to meet by video or phone",
             "Notice of privacy practices",
             "We gave you our privacy notice",
-            "Permission to share your health information",
-            "Permission to share psychotherapy notes",
             "Your right to a Good Faith Estimate",
         ]
     );
@@ -138,7 +138,7 @@ fn pdf_bytes_match_the_committed_hashes() {
     }
     let t = example();
     let actual: BTreeMap<String, String> =
-        pdfs(&t).into_iter().map(|(p, b)| (p, consentgen::write::sha256_hex(&b))).collect();
+        pdfs(&t).into_iter().map(|(p, b)| (p, consentgen::io::sha256_hex(&b))).collect();
     let file = root().join("tests/pdf-hashes.txt");
     let text: String = actual.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
     if std::env::var_os("CONSENTGEN_UPDATE_PDF_HASHES").is_some() {
@@ -151,4 +151,20 @@ fn pdf_bytes_match_the_committed_hashes() {
         "PDF bytes changed. If the layout change is intended, run\n  CONSENTGEN_UPDATE_PDF_HASHES=1 cargo test --release --test cli pdf_bytes\nand commit tests/pdf-hashes.txt. Differences:\n{}",
         text.lines().filter(|l| !expected.contains(*l)).collect::<Vec<_>>().join("\n")
     );
+}
+
+#[test]
+fn a_page_template_that_puts_text_off_the_page_is_refused() {
+    // The bundled template's bottom margin grows with a state's smallest
+    // type size; without that, California's 14-point release forms would
+    // print their footer below the paper.
+    let t = TestDir::new();
+    let typ = std::fs::read_to_string(crate::util::root().join("templates/pdf.typ")).unwrap();
+    let fixed = "bottom: calc.max(1.1in, least * 8)";
+    assert!(typ.contains(fixed));
+    t.write("own/pdf.typ", &typ.replace(fixed, "bottom: 0.4in"));
+    let run =
+        t.run(["build", "--templates", "own", "--states", "CA", "--formats", "pdf"]).status(2);
+    assert!(run.stderr.contains("text runs off page 1"), "{}", run.stderr);
+    assert!(!t.path().join("out").exists(), "a failed build writes nothing");
 }

@@ -209,3 +209,97 @@ fn no_pdf_ends_on_a_page_of_only_signature_lines_or_a_blank() {
         assert!(words.len() >= 2, "{path}: the last page holds only lines to sign:\n{last}");
     }
 }
+
+#[test]
+fn a_folder_holds_one_practice_and_another_is_refused_unless_it_replaces_it() {
+    let t = TestDir::new();
+    let practice = fixture("valid/cashpay/practice.toml");
+    t.run(["build", practice.to_str().unwrap(), "--out", "out", "--formats", "html"]).ok();
+    let before = t.files("out");
+    let manifest = t.read("out/manifest.json");
+    assert!(manifest.contains("\"practice\": \"Columbia River Counseling\""), "{manifest}");
+    // The bundled example is another practice: building it here would remove
+    // the first one's files.
+    let run = t.run(["build", "--out", "out", "--formats", "html"]).status(2);
+    assert!(
+        run.stderr.contains("holds the forms of another practice, \"Columbia River Counseling\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--replace-practice"), "the hint names the flag: {}", run.stderr);
+    assert_eq!(t.files("out"), before, "nothing was written or removed");
+    // --force is for files consentgen did not write; it does not say this.
+    t.run(["build", "--out", "out", "--formats", "html", "--force"]).status(2);
+    t.run(["build", "--out", "out", "--formats", "html", "--replace-practice"]).ok();
+    assert!(
+        t.read("out/manifest.json").contains("\"practice\": \"Harbor Light Counseling Group\"")
+    );
+    let left: Vec<String> =
+        t.files("out").into_iter().map(|(p, _)| p).filter(|p| p.starts_with("WA/")).collect();
+    assert_eq!(left, Vec::<String>::new(), "the first practice's forms were replaced");
+}
+
+/// The pages (1-based) on which a tagged figure with text alternative `alt` sits.
+fn figure_pages(path: &std::path::Path, alt: &str) -> Vec<u32> {
+    use lopdf::Object;
+    let pdf = lopdf::Document::load(path).unwrap();
+    let pages: std::collections::BTreeMap<lopdf::ObjectId, u32> =
+        pdf.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let page_of = |d: &lopdf::Dictionary| d.get(b"Pg").ok().and_then(|p| p.as_reference().ok());
+    let mut out = Vec::new();
+    for o in pdf.objects.values() {
+        let Object::Dictionary(d) = o else { continue };
+        let is_alt = d.get(b"Alt").ok().and_then(|a| lopdf::decode_text_string(a).ok());
+        if is_alt.as_deref() != Some(alt) {
+            continue;
+        }
+        // The page is on the element, or on its marked-content references.
+        let mut found = page_of(d).into_iter().collect::<Vec<_>>();
+        if let Ok(Object::Array(kids)) = d.get(b"K") {
+            for k in kids {
+                let kid = match k {
+                    Object::Reference(r) => pdf.get_dictionary(*r).ok(),
+                    Object::Dictionary(d) => Some(d),
+                    _ => None,
+                };
+                found.extend(kid.and_then(page_of));
+            }
+        } else if let Ok(Object::Dictionary(k)) = d.get(b"K") {
+            found.extend(page_of(k));
+        }
+        out.extend(found.iter().filter_map(|id| pages.get(id).copied()));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[test]
+fn the_logo_heads_the_index_every_document_and_the_packet_cover() {
+    let t = TestDir::new();
+    let example =
+        std::fs::read_to_string(crate::util::root().join("examples/practice.toml")).unwrap();
+    let alt = "Harbor Light logo: a lighthouse";
+    let logo = format!("logo = \"logo.svg\"\nlogo_alt = \"{alt}\"\n");
+    let es = format!(
+        "[translations.es]\nlogo_alt = {{ from = \"{alt}\", text = \"Logotipo de Harbor Light: un faro\" }}\n"
+    );
+    assert!(example.contains("[translations.es]\n"));
+    let example = example.replacen("[translations.es]\n", &es, 1);
+    t.write("p/practice.toml", &format!("{logo}{example}"));
+    t.write(
+        "p/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#036\"/></svg>",
+    );
+    t.run(["build", "p/practice.toml", "--out", "out", "--states", "TX"]).ok();
+    let index = t.read("out/index.html");
+    assert!(
+        index.contains(&format!("<img class=\"logo\" src=\"data:image/svg+xml;base64,")),
+        "{index}"
+    );
+    assert!(index.contains(&format!("alt=\"{alt}\"")), "{index}");
+    assert!(t.read("out/TX/en/consent.html").contains(&format!("alt=\"{alt}\"")));
+    assert!(t.read("out/index.es.html").contains("alt=\"Logotipo de Harbor Light: un faro\""));
+    assert_eq!(figure_pages(&t.path().join("out/TX/en/consent.pdf"), alt), [1]);
+    assert_eq!(figure_pages(&t.path().join("out/TX/en/packet.pdf"), alt), [1], "on the cover");
+}

@@ -209,14 +209,8 @@ fn a_build_killed_at_any_moment_leaves_old_or_new_files_and_an_honest_manifest()
     for run in 0..runs {
         let version = if run % 2 == 0 { "B" } else { "A" };
         t.write("practice.toml", &practice(version));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_consentgen"))
-            .args(build)
-            .current_dir(t.path())
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            t.command().args(build).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(Duration::from_micros(span * run / runs));
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
@@ -248,7 +242,7 @@ fn a_build_killed_at_any_moment_leaves_old_or_new_files_and_an_honest_manifest()
                     let path = o["path"].as_str().unwrap();
                     assert_eq!(
                         o["sha256"].as_str().unwrap(),
-                        consentgen::write::sha256_hex(&files[path]),
+                        consentgen::io::sha256_hex(&files[path]),
                         "run {run}: a complete manifest is wrong about {path}"
                     );
                 }
@@ -359,7 +353,7 @@ proptest::proptest! {
 #[test]
 fn output_does_not_depend_on_the_order_rule_files_were_created() {
     let sources: Vec<std::path::PathBuf> = {
-        let mut v: Vec<_> = std::fs::read_dir(crate::util::root().join("jurisdictions"))
+        let mut v: Vec<_> = std::fs::read_dir(crate::util::fixture("rules"))
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))

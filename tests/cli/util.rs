@@ -17,9 +17,12 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
 
-/// A fresh temporary folder; deleted on drop.
+/// A fresh temporary folder; deleted on drop. Its runs read the fixture
+/// rule files (`tests/fixtures/rules`) unless [`TestDir::live`] asks for
+/// the bundled ones.
 pub struct TestDir {
     dir: tempfile::TempDir,
+    live: bool,
 }
 
 /// What a run of the binary gave.
@@ -63,7 +66,18 @@ impl Run {
 
 impl TestDir {
     pub fn new() -> TestDir {
-        TestDir { dir: tempfile::tempdir().expect("temp dir") }
+        TestDir { dir: tempfile::tempdir().expect("temp dir"), live: false }
+    }
+
+    /// Runs use the live rule files bundled in the binary (data tests).
+    #[allow(dead_code)] // no test reads the bundled rules just now
+    pub fn live() -> TestDir {
+        TestDir { dir: tempfile::tempdir().expect("temp dir"), live: true }
+    }
+
+    /// The rule files this folder's runs read.
+    pub fn rules_dir(&self) -> PathBuf {
+        if self.live { root().join("jurisdictions") } else { fixture("rules") }
     }
 
     pub fn path(&self) -> &Path {
@@ -76,14 +90,27 @@ impl TestDir {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        Run::from(
-            Command::new(env!("CARGO_BIN_EXE_consentgen"))
-                .args(args)
-                .current_dir(self.path())
-                .env("SOURCE_DATE_EPOCH", EPOCH)
-                .output()
-                .expect("run consentgen"),
-        )
+        let args: Vec<std::ffi::OsString> =
+            args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
+        let mut command = self.command();
+        // `i18n extract` writes into its --jurisdictions folder: never into the fixtures.
+        if args.first().is_some_and(|a| a == "i18n") {
+            command.env_remove("CONSENTGEN_JURISDICTIONS");
+        }
+        Run::from(command.args(&args).output().expect("run consentgen"))
+    }
+
+    /// The binary, in this folder, with the fixed date and the rule files of
+    /// this folder's kind (fixtures, or the bundled live ones).
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_consentgen"));
+        c.current_dir(self.path()).env("SOURCE_DATE_EPOCH", EPOCH);
+        if self.live {
+            c.env_remove("CONSENTGEN_JURISDICTIONS");
+        } else {
+            c.env("CONSENTGEN_JURISDICTIONS", fixture("rules"));
+        }
+        c
     }
 
     /// Writes a file (creating folders) and returns its path.
@@ -94,13 +121,14 @@ impl TestDir {
         p
     }
 
-    /// Copies the bundled jurisdiction files into `rel` and returns that folder.
+    /// Copies this folder's rule files (fixtures, or the live ones) into
+    /// `rel` and returns that folder.
     pub fn copy_jurisdictions(&self, rel: &str) -> PathBuf {
         let dest = self.path().join(rel);
         std::fs::create_dir_all(&dest).unwrap();
-        for e in std::fs::read_dir(root().join("jurisdictions")).unwrap() {
+        for e in std::fs::read_dir(self.rules_dir()).unwrap() {
             let e = e.unwrap();
-            if e.path().extension().is_some_and(|x| x == "toml") {
+            if e.path().extension().is_some_and(|x| x == "toml" || x == "po") {
                 std::fs::copy(e.path(), dest.join(e.file_name())).unwrap();
             }
         }

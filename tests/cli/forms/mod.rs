@@ -5,6 +5,14 @@
 //! (ISO 14289-1, 7.18): every annotation tagged, widgets inside `Form`
 //! elements, an accessible name for every field, `/Tabs /S` on pages with
 //! annotations, and fonts embedded.
+//!
+//! `fill.rs` fills them (answers that fit, names in any Latin script, the
+//! guards on inputs and outputs); `ids.rs` checks that field ids are the
+//! same in every language and across wording changes, and `consentgen
+//! fields`.
+
+mod fill;
+mod ids;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -165,14 +173,18 @@ fn names(doc: &Document) -> Vec<String> {
     fields(doc).into_iter().map(|f| f.name).collect()
 }
 
-/// The `name` attributes of an HTML page's inputs, and their ids.
+/// The `name` attributes of an HTML page's inputs and text areas, and their ids.
 fn html_inputs(html: &str) -> (Vec<String>, Vec<String>) {
     let attr = |tag: &str, key: &str| -> String {
         let at = tag.find(&format!(" {key}=\"")).unwrap() + key.len() + 3;
         tag[at..at + tag[at..].find('"').unwrap()].to_string()
     };
-    let tags: Vec<&str> =
-        html.split("<input ").skip(1).map(|t| &t[..t.find('>').unwrap()]).collect();
+    let tags: Vec<&str> = html
+        .match_indices('<')
+        .map(|(at, _)| &html[at + 1..])
+        .filter(|t| t.starts_with("input ") || t.starts_with("textarea "))
+        .map(|t| &t[..t.find('>').unwrap()])
+        .collect();
     (tags.iter().map(|t| attr(t, "name")).collect(), tags.iter().map(|t| attr(t, "id")).collect())
 }
 
@@ -234,15 +246,21 @@ fn every_signature_line_is_a_tagged_field_named_as_in_the_html() {
     );
     let auth = load(&t.path().join("out/CA/en/authorization.pdf"));
     let f = fields(&auth);
-    let dob = f.iter().find(|f| f.name == "date-of-birth").expect("a slug of the label");
-    assert_eq!(dob.tu, "Date of birth", "the accessible name is the visible label");
-    assert!(f.iter().any(|f| f.name == "clients-full-name" && f.tu == "Client's full name"));
+    let dob = f.iter().find(|f| f.name == "date-of-birth").expect("the template's id");
+    assert_eq!(dob.tu, "Date of birth (mm/dd/yyyy)", "the accessible name is the visible label");
+    assert!(f.iter().any(|f| f.name == "client-name" && f.tu == "Client's full name"));
 }
 
 #[test]
 fn packet_fields_are_prefixed_by_document() {
     let t = TestDir::new();
-    t.run(["build", "--states", "NY", "--formats", "pdf"]).ok();
+    // The release forms stand alone by default; this practice puts them in
+    // its adult packet.
+    let example =
+        std::fs::read_to_string(crate::util::root().join("examples/practice.toml")).unwrap();
+    let adult = "[packets]\nadult = [\"consent\", \"telehealth\", \"authorization\", \"notes-authorization\"]\n";
+    t.write("p/practice.toml", &format!("{example}\n{adult}"));
+    t.run(["build", "p/practice.toml", "--out", "out", "--states", "NY", "--formats", "pdf"]).ok();
     let packet = names(&load(&t.path().join("out/NY/en/packet.pdf")));
     assert_eq!(packet.iter().collect::<BTreeSet<_>>().len(), packet.len(), "no name twice");
     let minor = names(&load(&t.path().join("out/NY/en/packet-minor.pdf")));
@@ -261,6 +279,49 @@ fn packet_fields_are_prefixed_by_document() {
 }
 
 #[test]
+fn a_couple_packet_has_a_signature_line_for_each_partner_and_their_own_forms() {
+    let t = TestDir::new();
+    let example =
+        std::fs::read_to_string(crate::util::root().join("examples/practice.toml")).unwrap();
+    assert!(example.contains("couples = false"));
+    let couples = example.replace("couples = false", "couples = true");
+    t.write("p/practice.toml", &format!("{couples}\n[packets]\ncouple = [\"client-information\", \"consent\", \"authorization\"]\n"));
+    let run = t
+        .run(["build", "p/practice.toml", "--out", "out", "--states", "NY", "--formats", "pdf"])
+        .ok();
+    assert!(
+        run.stderr.contains("`[packets] couple` lists `authorization`, a release form"),
+        "{}",
+        run.stderr
+    );
+    let packet = load(&t.path().join("out/NY/en/packet-couple.pdf"));
+    let ids = names(&packet);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), ids.len(), "no name twice");
+    for n in [
+        "consent.partner-1.signature",
+        "consent.partner-2.signature",
+        "client-information.partner-1.client-name",
+        "client-information.partner-2.client-name",
+    ] {
+        assert!(ids.contains(&n.to_string()), "{n} in {ids:?}");
+    }
+    assert!(!ids.iter().any(|n| n.starts_with("consent.client.")), "no one-client line");
+    assert!(!ids.iter().any(|n| n.starts_with("authorization")), "a release is never joint");
+    assert_eq!(problems(&packet), Vec::<String>::new());
+    let text = crate::util::collapse(&pdf_text(&t.path().join("out/NY/en/packet-couple.pdf")));
+    assert!(text.contains("If you come as a couple"), "{text}");
+    assert!(text.contains("only if you both agree in writing"), "{text}");
+    assert!(text.contains("For partner 1.") && text.contains("For partner 2."), "{text}");
+    // The consent a client reads alone has no couples section and one client line.
+    let alone = crate::util::collapse(&pdf_text(&t.path().join("out/NY/en/consent.pdf")));
+    assert!(!alone.contains("If you come as a couple"));
+    assert!(
+        names(&load(&t.path().join("out/NY/en/consent.pdf")))
+            .contains(&"client.signature".to_string())
+    );
+}
+
+#[test]
 fn pdf_forms_none_makes_paper_only_pdfs_and_check_sees_the_change() {
     let t = TestDir::new();
     t.run(["build", "--states", "CA", "--formats", "pdf", "--pdf-forms", "none"]).ok();
@@ -274,132 +335,20 @@ fn pdf_forms_none_makes_paper_only_pdfs_and_check_sees_the_change() {
     assert!(run.stderr.contains("CA/en/consent.pdf"), "{}", run.stderr);
 }
 
-/// Builds CA's authorization form and returns the folder.
+/// Builds CA's documents (PDF only) and returns the folder.
 fn authorization() -> TestDir {
     let t = TestDir::new();
     t.run(["build", "--states", "CA", "--formats", "pdf"]).ok();
     t
 }
 
+/// A field's value (`/V`), as text or a name.
 fn value(doc: &Document, f: &str) -> Option<String> {
     let field = fields(doc).into_iter().find(|x| x.name == f).expect(f);
     doc.get_dictionary(field.id).unwrap().get(b"V").ok().map(|v| match v {
         Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
         other => text(other),
     })
-}
-
-#[test]
-fn fill_sets_values_that_read_back_and_keeps_the_form_accessible() {
-    let t = authorization();
-    t.write(
-        "values.json",
-        r#"{"client": {"name": "Łukasz Núñez-O'Brien", "date": "2026-01-05"},
-            "clients-full-name": "Łukasz Núñez-O'Brien", "date-of-birth": "3/14/1990",
-            "guardian.name": null}"#,
-    );
-    let run = t
-        .run(["fill", "out/CA/en/authorization.pdf", "--data", "values.json", "--out", "f.pdf"])
-        .ok();
-    assert!(run.stderr.contains("filled 4 fields"), "{}", run.stderr);
-    let doc = load(&t.path().join("f.pdf"));
-    assert_eq!(value(&doc, "client.name").as_deref(), Some("Łukasz Núñez-O'Brien"));
-    assert_eq!(value(&doc, "client.date").as_deref(), Some("01/05/2026"), "dates as mm/dd/yyyy");
-    assert_eq!(value(&doc, "date-of-birth").as_deref(), Some("03/14/1990"));
-    assert_eq!(value(&doc, "guardian.name"), None, "null leaves a field as it is");
-    assert_eq!(problems(&doc), Vec::<String>::new());
-    // The value is drawn: the widget's appearance shows its glyphs.
-    let field = fields(&doc).into_iter().find(|f| f.name == "client.name").unwrap();
-    let ap = doc.get_dictionary(field.id).unwrap().get(b"AP").unwrap().as_dict().unwrap();
-    let stream = doc.get_object(ap.get(b"N").unwrap().as_reference().unwrap()).unwrap();
-    let content = String::from_utf8_lossy(&stream.as_stream().unwrap().content).into_owned();
-    assert!(content.contains("/CgU") && content.contains("> Tj"), "{content}");
-    // Filling it again with the same values gives the same bytes.
-    t.run(["fill", "out/CA/en/authorization.pdf", "--data", "values.json", "--out", "g.pdf"]).ok();
-    assert_eq!(
-        std::fs::read(t.path().join("f.pdf")).unwrap(),
-        std::fs::read(t.path().join("g.pdf")).unwrap()
-    );
-
-    // Flattened: no form left, the values are page text, tagged as printed fields.
-    t.run([
-        "fill",
-        "out/CA/en/authorization.pdf",
-        "--data",
-        "values.json",
-        "--out",
-        "flat.pdf",
-        "--flatten",
-    ])
-    .ok();
-    let flat = load(&t.path().join("flat.pdf"));
-    assert!(flat.catalog().unwrap().get(b"AcroForm").is_err());
-    assert_eq!(problems(&flat), Vec::<String>::new());
-    let text = pdf_text(&t.path().join("flat.pdf"));
-    assert!(text.contains("Łukasz Núñez-O'Brien") && text.contains("03/14/1990"), "{text}");
-    let printed: Vec<&Dictionary> = flat
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .filter(|d| key(d, b"S") == "Form")
-        .collect();
-    // The four values, and the "at my request" check box drawn as it stands.
-    assert_eq!(printed.len(), 5, "a Form element for each field drawn");
-    for e in printed {
-        let attrs = e.get(b"A").unwrap().as_dict().unwrap();
-        assert_eq!(key(attrs, b"O"), "PrintField");
-        if e.get(b"K").is_err() {
-            // An unchecked box draws nothing; its attributes say so.
-            assert_eq!(key(attrs, b"Role"), "cb");
-            assert_eq!(key(attrs, b"checked"), "off");
-            continue;
-        }
-        let mcr = e.get(b"K").unwrap().as_dict().unwrap();
-        let mcid = mcr.get(b"MCID").unwrap().as_i64().unwrap();
-        let page = flat.get_dictionary(mcr.get(b"Pg").unwrap().as_reference().unwrap()).unwrap();
-        let key = page.get(b"StructParents").unwrap().as_i64().unwrap();
-        let ids = deref(&flat, parent_tree(&flat, key).unwrap()).as_array().unwrap();
-        assert!(ids.len() > mcid as usize, "the page's ParentTree entry has the new content");
-    }
-}
-
-#[test]
-fn fill_refuses_unknown_names_and_bad_values_and_writes_nothing() {
-    let t = authorization();
-    t.write("old.pdf", "previous");
-    for (values, says) in [
-        (r#"{"client.nam": "Ana"}"#, "the form has no field `client.nam`"),
-        (r#"{"client.date": "2026-02-30"}"#, "`2026-02-30` is not one"),
-        (r#"{"date-of-birth": "soon"}"#, "`soon` is not one"),
-        (r#"{"client.name": 7}"#, "takes text in quotes"),
-        (r#"{"client.signature": "Ana"}"#, "is a signature field"),
-        (r#"{"client.name": "Nguyễn"}"#, "the form's font lacks it"),
-        (r#"{"client.name": "a\nb"}"#, "takes one line of text"),
-        (r#"["client.name"]"#, "must be a JSON object"),
-        ("{not json", "values.json"),
-    ] {
-        t.write("values.json", values);
-        let run = t
-            .run([
-                "fill",
-                "out/CA/en/authorization.pdf",
-                "--data",
-                "values.json",
-                "--out",
-                "old.pdf",
-            ])
-            .status(2);
-        assert!(run.stderr.contains(says), "{values}: {}", run.stderr);
-        assert_eq!(t.read("old.pdf"), "previous", "{values}: nothing written");
-    }
-    t.write("values.json", r#"{"client.nam": "Ana"}"#);
-    let run = t
-        .run(["fill", "out/CA/en/authorization.pdf", "--data", "values.json", "--out", "x.pdf"])
-        .status(2);
-    assert!(run.stderr.contains("did you mean `client.name`?"), "{}", run.stderr);
-    assert!(!t.path().join("x.pdf").exists());
-    let run = t.run(["fill", "values.json", "--data", "values.json", "--out", "x.pdf"]).status(2);
-    assert!(run.stderr.contains("not a PDF this can fill"), "{}", run.stderr);
 }
 
 #[test]
@@ -411,28 +360,28 @@ fn a_check_box_line_is_a_check_box_in_html_and_pdf() {
     );
     t.write(
         "templates/consent.md",
-        "# Contact\n\nHow may we reach you?\n\n```fields\nPhone number\n[ ] May we leave you a voicemail?\n```\n\n```signatures\nClient\n```\n",
+        "# Contact\n\nHow may we reach you?\n\n```fields\nphone: Phone number\nvoicemail [check]: May we leave you a voicemail?\n```\n\n```signatures\nclient: Client\n```\n",
     );
     t.run(["build", "practice.toml"]).ok();
     let html = t.read("out/CA/en/consent.html");
     assert!(
         html.contains(
-            "<input class=\"box\" type=\"checkbox\" id=\"field-may-we-leave-you-a-voicemail\" \
-             name=\"may-we-leave-you-a-voicemail\" value=\"yes\"><label class=\"label\" \
-             for=\"field-may-we-leave-you-a-voicemail\">May we leave you a voicemail?</label>"
+            "<input class=\"box\" type=\"checkbox\" id=\"field-voicemail\" \
+             name=\"voicemail\" value=\"yes\"><label class=\"label\" \
+             for=\"field-voicemail\">May we leave you a voicemail?</label>"
         ),
         "{html}"
     );
-    assert!(!html.contains("[ ]"), "the marker is not text");
+    assert!(!html.contains("[check]") && !html.contains("voicemail ["), "the flags are not text");
     let pdf = t.path().join("out/CA/en/consent.pdf");
-    assert!(!pdf_text(&pdf).contains("[ ]"));
+    assert!(!pdf_text(&pdf).contains("[check]"));
     let doc = load(&pdf);
     assert_eq!(problems(&doc), Vec::<String>::new());
     let boxes: Vec<Field> = fields(&doc).into_iter().filter(|f| f.ft == "Btn").collect();
     assert_eq!(boxes.len(), 1);
     assert_eq!(
         (boxes[0].name.as_str(), boxes[0].tu.as_str()),
-        ("may-we-leave-you-a-voicemail", "May we leave you a voicemail?")
+        ("voicemail", "May we leave you a voicemail?")
     );
     let states: BTreeMap<String, String> = {
         let d = doc.get_dictionary(boxes[0].id).unwrap();
@@ -440,15 +389,15 @@ fn a_check_box_line_is_a_check_box_in_html_and_pdf() {
         n.iter().map(|(k, v)| (String::from_utf8_lossy(k).into_owned(), format!("{v:?}"))).collect()
     };
     assert_eq!(states.keys().collect::<Vec<_>>(), ["Off", "Yes"]);
-    assert_eq!(value(&doc, "may-we-leave-you-a-voicemail").as_deref(), Some("Off"));
+    assert_eq!(value(&doc, "voicemail").as_deref(), Some("Off"));
 
-    t.write("yes.json", r#"{"may-we-leave-you-a-voicemail": true, "phone-number": "555-0100"}"#);
+    t.write("yes.json", r#"{"voicemail": true, "phone": "555-0100"}"#);
     t.run(["fill", "out/CA/en/consent.pdf", "--data", "yes.json", "--out", "yes.pdf"]).ok();
     let filled = load(&t.path().join("yes.pdf"));
-    assert_eq!(value(&filled, "may-we-leave-you-a-voicemail").as_deref(), Some("Yes"));
+    assert_eq!(value(&filled, "voicemail").as_deref(), Some("Yes"));
     let d = filled.get_dictionary(boxes[0].id).unwrap();
     assert_eq!(key(d, b"AS"), "Yes");
-    t.write("bad.json", r#"{"may-we-leave-you-a-voicemail": "yes"}"#);
+    t.write("bad.json", r#"{"voicemail": "yes"}"#);
     let run =
         t.run(["fill", "out/CA/en/consent.pdf", "--data", "bad.json", "--out", "x.pdf"]).status(2);
     assert!(run.stderr.contains("is a check box: give true or false"), "{}", run.stderr);
