@@ -77,8 +77,34 @@ fn source_id() -> String {
     format!("{hash:032x}")
 }
 
+/// What determines an output's bytes besides its own inputs (which its key
+/// hashes itself): the fonts, and the versions of the crates that typeset
+/// and write the pages (Typst and its PDF writer, Tera for the page shell,
+/// lopdf and the font crates for form fields), read from Cargo.lock. The
+/// program's own writing code is covered by `manifest::WRITER_VERSION`.
+fn engine_id() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut hash: u128 = 0x6C62272E07BB014262B821756295C58D;
+    hash_tree(&mut hash, root, "fonts");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+    let engines =
+        ["typst", "krilla", "tera", "lopdf", "subsetter", "ttf-parser", "hayro", "pdf-writer"];
+    for package in lock.split("[[package]]") {
+        let field = |key: &str| {
+            package.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().trim_matches('"'))
+        };
+        if let (Some(name), Some(version)) = (field("name = "), field("version = "))
+            && engines.iter().any(|e| name.starts_with(e))
+        {
+            fnv(&mut hash, format!("{name} {version}\n").as_bytes());
+        }
+    }
+    format!("{hash:032x}")
+}
+
 fn main() {
     println!("cargo:rustc-env=CONSENTGEN_SOURCE_ID={}", source_id());
+    println!("cargo:rustc-env=CONSENTGEN_ENGINE_ID={}", engine_id());
     let mut out = String::new();
     array(&mut out, "JURISDICTIONS", "jurisdictions", &[".toml"]);
     array(&mut out, "TEMPLATES", "templates", &[".md", ".html", ".typ", ".toml"]);

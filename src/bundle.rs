@@ -9,6 +9,13 @@ pub fn build_id() -> &'static str {
     env!("CONSENTGEN_SOURCE_ID")
 }
 
+/// What makes an output's bytes besides its inputs and the program's own
+/// writing code: the fonts and the typesetting crates' versions (see
+/// `build.rs`).
+pub fn engine_id() -> &'static str {
+    env!("CONSENTGEN_ENGINE_ID")
+}
+
 /// The bundled example practice.
 pub const EXAMPLE_PRACTICE: &str = include_str!("../examples/practice.toml");
 

@@ -27,6 +27,7 @@
 //! commands found, for people and as JSON Lines. `ARCHITECTURE.md` says
 //! where each concern lives.
 
+pub mod blocks;
 pub mod budget;
 pub mod bundle;
 pub mod cli;

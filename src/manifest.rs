@@ -17,9 +17,27 @@ use crate::io::sha256_hex;
 use crate::load::Inputs;
 use crate::write::{MANIFEST, OutputFile};
 
-/// The tool's name and version, part of every key.
+/// The tool's name, version and build, as `check` names it.
 pub fn tool_version() -> String {
     format!("consentgen {} (build {})", env!("CARGO_PKG_VERSION"), &build_id()[..12])
+}
+
+/// The version of consentgen's own writing code: what turns a planned
+/// output (its rendered body, page data and shell template, all in its key)
+/// into bytes: the page assembly in `crate::produce`, the PDF's form fields, tags and
+/// metadata (`crate::pdf`). Part of every output's key (see [`engine`]). Raise it whenever that code writes other
+/// bytes for the same inputs: `tests/pdf-hashes.txt` records each fixture
+/// PDF's hash with its key, and its test fails when bytes change while keys
+/// do not.
+pub const WRITER_VERSION: u32 = 1;
+
+/// What makes an output's bytes besides its own inputs, part of every key:
+/// the fonts and typesetting crates ([`crate::bundle::engine_id`]) and the
+/// version of consentgen's own writing code
+/// ([`WRITER_VERSION`]). Not the program's source: an
+/// upgrade that writes the same bytes leaves every output current.
+pub fn engine() -> String {
+    format!("engine {} writer {}", &crate::bundle::engine_id()[..16], WRITER_VERSION)
 }
 
 pub use crate::bundle::build_id;
@@ -79,6 +97,9 @@ pub struct Tool {
     pub version: String,
     /// Its source id ([`build_id`]).
     pub build: String,
+    /// What writes the outputs' bytes ([`engine`]), part of every key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub engine: String,
 }
 
 /// One input file.
@@ -250,6 +271,7 @@ impl Manifest {
                 name: "consentgen".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 build: build_id().into(),
+                engine: engine(),
             },
             as_of: as_of.to_string(),
             practice: inputs.practice.name.get_ref().clone(),

@@ -8,13 +8,16 @@
 //! - a file is overwritten only if the tool wrote it: the previous manifest
 //!   lists it (or was about to, when a build was stopped);
 //! - `--out` is not the folder of the practice file or of another input, nor
-//!   a folder above one; and a folder inside the practice's folder that holds
-//!   files but no manifest of ours (the first build into `docs/`, say) is not
-//!   taken over.
+//!   a folder above one;
+//! - a folder with no readable manifest of ours is taken over only if every
+//!   file in it is one the build writes, byte for byte ([`unlisted`]: checked
+//!   again once the files are made): so `--out ~` is refused, and a folder
+//!   whose manifest was deleted or damaged (a merge conflict) is recognised
+//!   by its content and gets its manifest back.
 //!
 //! `--force` lifts the last two: it overwrites files the tool did not write
-//! and builds into a folder that holds inputs. Files the manifest does not
-//! list are never deleted, with or without it.
+//! and builds into a folder that holds inputs or other files. Files the
+//! manifest does not list are never deleted, with or without it.
 
 use std::path::{Path, PathBuf};
 
@@ -82,10 +85,96 @@ pub fn preflight(t: &Targets<'_>) -> Vec<Diagnostic> {
     if !t.force {
         diags.extend(inputs_inside(t));
         if !crate::diag::has_errors(&diags) {
+            diags.extend(foreign_folder(t));
+        }
+        if !crate::diag::has_errors(&diags) {
             diags.extend(foreign_files(t));
         }
     }
     diags
+}
+
+/// Every regular file under `dir` (`/`-separated, relative), links and a
+/// killed build's temporary files left out, in order.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let Ok(kind) = e.file_type() else { continue };
+            let name = e.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() {
+                walk(base, &e.path(), out);
+            } else if !(name.starts_with(".consentgen-") && name.ends_with(".tmp")) {
+                let rel = e.path().strip_prefix(base).map(Path::to_path_buf).unwrap_or_default();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Whether `manifest.json` in `out` is ours though it does not read (a merge
+/// conflict, a cut-off write): it names consentgen.
+pub fn damaged_manifest(out: &Path) -> Option<String> {
+    let bytes = crate::write::read_output(out, MANIFEST)?;
+    if Manifest::read(out).is_some() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    if !text.contains("\"consentgen\"") {
+        return None;
+    }
+    let why = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Err(e) => format!("{e}"),
+        Ok(_) => "it is not a manifest this version reads".into(),
+    };
+    Some(why)
+}
+
+/// With no readable manifest of ours: the files at paths this build writes,
+/// which it takes as its own only if it writes the same bytes (checked once
+/// they are made, see `Project::build`).
+pub fn unlisted(out: &Path, previous: Option<&Manifest>, paths: &[&str]) -> Vec<String> {
+    if previous.is_some() {
+        return Vec::new();
+    }
+    files_under(out).into_iter().filter(|f| f != MANIFEST && paths.contains(&f.as_str())).collect()
+}
+
+/// A folder with no readable manifest of ours that holds files the build
+/// does not write (a home folder, a web site): refused wherever it is.
+fn foreign_folder(t: &Targets<'_>) -> Vec<Diagnostic> {
+    if t.previous.is_some() {
+        return Vec::new();
+    }
+    let damaged = damaged_manifest(t.out).is_some();
+    let other: Vec<String> = files_under(t.out)
+        .into_iter()
+        .filter(|f| !(f == MANIFEST && damaged))
+        .filter(|f| f == MANIFEST || !t.paths.contains(&f.as_str()))
+        .collect();
+    if other.is_empty() {
+        return Vec::new();
+    }
+    let shown: Vec<String> =
+        other.iter().take(5).map(|p| format!("`{}`", t.out.join(p).display())).collect();
+    let more = other.len().saturating_sub(5);
+    let mut message = format!(
+        "`--out {}` holds files consentgen did not write and no manifest of ours lists: {}",
+        t.out.display(),
+        shown.join(", ")
+    );
+    if more > 0 {
+        message.push_str(&format!(" and {more} more"));
+    }
+    vec![
+        Diagnostic::error("out-not-ours", message)
+            .with_hint("choose a new or empty folder for the forms, e.g. `--out forms`")
+            .with_hint("--force builds there anyway; files it does not write are left alone"),
+    ]
 }
 
 /// Symbolic links (and files where folders must be) on the way to any of `paths`.
@@ -159,33 +248,7 @@ fn inputs_inside(t: &Targets<'_>) -> Vec<Diagnostic> {
             ];
         }
     }
-    if let Some(dir) = practice_dir
-        && out.starts_with(&dir)
-        && t.previous.is_none()
-        && holds_anything(t.out)
-    {
-        return vec![Diagnostic::error(
-            "out-not-ours",
-            format!(
-                "`--out {}` is inside the practice's folder and already holds files consentgen did not write",
-                t.out.display()
-            ),
-        )
-        .with_hint("choose a new or empty folder, e.g. `--out forms`")
-        .with_hint("--force builds there anyway; files it does not write are left alone")];
-    }
     Vec::new()
-}
-
-/// Whether a folder has any entry but a killed build's temporary files.
-fn holds_anything(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            !(name.starts_with(".consentgen-") && name.ends_with(".tmp"))
-        })
-    })
 }
 
 /// Files at target paths that the tool did not write.
@@ -197,10 +260,12 @@ fn foreign_files(t: &Targets<'_>) -> Vec<Diagnostic> {
         if std::fs::symlink_metadata(&full).is_err() {
             continue;
         }
+        // Without a manifest, `foreign_folder` and the byte check after
+        // rendering decide (see `unlisted`).
         let ours = if *path == MANIFEST {
-            t.previous.is_some()
+            t.previous.is_some() || damaged_manifest(t.out).is_some()
         } else {
-            t.previous.is_some_and(|m| m.lists(path))
+            t.previous.is_none_or(|m| m.lists(path))
         };
         if !ours {
             foreign.push(full.display().to_string());

@@ -91,6 +91,8 @@ pub struct BuildReport {
 /// What a check found.
 #[derive(Clone, Debug, Default)]
 pub struct CheckReport {
+    /// What `check` notes of the folder itself (a damaged manifest).
+    pub notes: Vec<Diagnostic>,
     /// Documents that fail the reading bar or lack a required element.
     pub lint: Vec<Diagnostic>,
     /// Outputs that are not what a build would write now, and why.
@@ -220,6 +222,7 @@ impl Project {
         crate::outdir::check_folder(out).map_err(|d| vec![d])?;
         let mut report = BuildReport::default();
         let previous = Manifest::read(out);
+        report.diagnostics.extend(damaged(out));
         if !settings.replace_practice
             && let Some(d) = another_practice(previous.as_ref(), inputs, out)
         {
@@ -241,6 +244,7 @@ impl Project {
             inputs.languages().iter().map(|l| crate::plan::index_path(inputs, l.lang)).collect();
         paths.extend(index_paths.iter().map(String::as_str));
         paths.push(MANIFEST);
+        let unlisted = crate::outdir::unlisted(out, previous.as_ref(), &paths);
         let removals = crate::outdir::removals(
             previous.as_ref(),
             &paths,
@@ -281,6 +285,9 @@ impl Project {
         s.carried = kept.len();
         let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
         let files = crate::produce::with_manifest(inputs, plan.as_of, products, indexes, kept);
+        if !settings.force {
+            not_ours(out, &unlisted, &files)?;
+        }
         let stats = crate::write::commit(out, &files).map_err(|e| {
             vec![
                 Diagnostic::error("write", format!("{e:#}"))
@@ -313,6 +320,7 @@ impl Project {
         crate::outdir::check_folder(out).map_err(|d| vec![d])?;
         let mut report = CheckReport::default();
         let previous = Manifest::read(out);
+        report.notes.extend(damaged(out));
         let notices =
             crate::plan::notice::revisions(inputs, plan, previous.as_ref(), plan.built_on);
         if crate::diag::has_errors(&notices) {
@@ -399,4 +407,45 @@ fn another_practice(
              practice was renamed or replaces that one, pass `--replace-practice`",
         )
     })
+}
+
+/// A warning for a manifest of ours that does not read (a merge conflict, a
+/// cut-off write): the build recognises its files by their bytes instead.
+fn damaged(out: &Path) -> Option<Diagnostic> {
+    let why = crate::outdir::damaged_manifest(out)?;
+    Some(
+        Diagnostic::warning(
+            "manifest-damaged",
+            format!("{} does not read: {why}", out.join(MANIFEST).display()),
+        )
+        .with_hint(
+            "a build takes back the files it would write byte for byte and writes a new manifest",
+        ),
+    )
+}
+
+/// With no manifest to vouch for them: the files already at paths this
+/// build writes must hold what it writes, or they are not ours to replace.
+fn not_ours(out: &Path, unlisted: &[String], files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
+    let differ: Vec<String> = unlisted
+        .iter()
+        .filter(|p| {
+            let made = files.iter().find(|f| &f.path == *p).map(|f| f.bytes.as_slice());
+            crate::write::read_output(out, p).as_deref() != made
+        })
+        .map(|p| format!("`{}`", out.join(p).display()))
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    let shown = differ.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let more = differ.len().saturating_sub(5);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    Err(vec![
+        Diagnostic::error(
+            "not-ours",
+            format!("the build would overwrite files consentgen did not write: {shown}{more}"),
+        )
+        .with_hint("move them away or choose another --out; --force overwrites them"),
+    ])
 }

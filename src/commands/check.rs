@@ -39,6 +39,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut Reporter) -> Outcome {
         Ok(r) => r,
         Err(diags) => return reporter.fail(sources, &diags),
     };
+    reporter.diagnostics(sources, &report.notes);
     for d in &report.lint {
         reporter.emit(sources, Record::Diagnostic(d));
     }

@@ -11,8 +11,8 @@
 use std::ops::Range;
 
 use super::{Flags, parse_head};
+use crate::blocks::{Piece, pieces};
 use crate::diag::{Diagnostic, FileId};
-use crate::i18n::blocks::{Piece, pieces};
 
 /// One id a template writes.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

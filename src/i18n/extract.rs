@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::po::{Entry, PoFile};
-use super::{blocks, ui};
+use super::ui;
+use crate::blocks;
 use crate::model::{Jurisdiction, RuleVersion, Topic, TopicInfo, TopicVisitor};
 
 /// The rule fields a client reads, translated in `jurisdictions/<lang>.po`

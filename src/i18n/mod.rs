@@ -14,7 +14,7 @@
 //! pair naming the miss ([`Misses`]), and a document whose text holds a mark
 //! is not built; `build` and `check` name each miss, with its file and line.
 
-pub mod blocks;
+pub use crate::blocks;
 pub mod extract;
 pub mod po;
 pub mod spanish;

@@ -326,6 +326,8 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
         None => None,
     };
     let Some(practice) = practice else { return Err((sources, diags)) };
+    let mut warnings = warnings;
+    warnings.extend(super::practice::unused_translations(&practice));
     let languages: Vec<Lang> = practice.languages.iter().map(|l| *l.get_ref()).collect();
     let reviews =
         match super::reviews::reviews(&mut sources, opts.practice.as_deref(), &codes, &languages) {

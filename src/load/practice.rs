@@ -302,10 +302,15 @@ fn check_languages(diags: &mut Vec<Diagnostic>, file: FileId, p: &Practice) {
     }
     for (lang, text) in &p.translations {
         let code = lang.code();
-        if *lang == crate::model::Lang::En || !seen.contains(lang) {
+        if *lang == crate::model::Lang::En {
             diags.push(
-                Diagnostic::error("unused-translation", format!("`[translations.{code}]` is for a language the practice does not build"))
-                    .with_hint(format!("add \"{code}\" to `languages`, or remove `[translations.{code}]` (English is the practice's own text)")),
+                Diagnostic::error(
+                    "unused-translation",
+                    "`[translations.en]`: English is the practice's own text, not a translation",
+                )
+                .with_hint(
+                    "put English values in the practice's own keys, and remove `[translations.en]`",
+                ),
             );
         }
         for id in text.clinicians.keys() {
@@ -336,4 +341,22 @@ fn check_languages(diags: &mut Vec<Diagnostic>, file: FileId, p: &Practice) {
             }
         }
     }
+}
+
+/// Warnings for translations of a language the practice does not build:
+/// kept for when it is built again, so not an error.
+pub fn unused_translations(p: &Practice) -> Vec<Diagnostic> {
+    let built: Vec<crate::model::Lang> = p.languages.iter().map(|l| *l.get_ref()).collect();
+    p.translations
+        .keys()
+        .filter(|l| **l != crate::model::Lang::En && !built.contains(l))
+        .map(|l| {
+            let code = l.code();
+            Diagnostic::warning(
+                "unused-translation",
+                format!("`[translations.{code}]` is for a language the practice does not build; it is not used"),
+            )
+            .with_hint(format!("add \"{code}\" to `languages` to build it, or remove `[translations.{code}]`"))
+        })
+        .collect()
 }

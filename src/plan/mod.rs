@@ -30,7 +30,7 @@ use crate::i18n::{Lang, Language};
 use crate::io::sha256_hex;
 use crate::lint::required::Missing;
 use crate::load::Inputs;
-use crate::manifest::{About, RuleUse, tool_version};
+use crate::manifest::{About, RuleUse};
 use crate::model::{Clinician, Doc, Need, topic};
 use crate::options::{PlanOptions, StateSelection};
 use crate::render::Rendered;
@@ -432,7 +432,7 @@ fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
 /// Every output of every document, with its key; sets each document's
 /// footer hash.
 fn plan_outputs(inputs: &Inputs, opts: &PlanOptions, documents: &mut [Document]) -> Vec<Planned> {
-    let tool = tool_version();
+    let tool = crate::manifest::engine();
     let mut outputs = Vec::new();
     for (i, d) in documents.iter_mut().enumerate() {
         let base = d.base_path();

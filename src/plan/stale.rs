@@ -61,8 +61,12 @@ pub fn reasons(
     let d = &plan.documents[p.doc];
     let mut out = Vec::new();
     let (tool, was) = (tool_version(), previous.tool_label());
-    if was != tool {
-        out.push(format!("the tool changed ({was} → {tool})"));
+    let engine = crate::manifest::engine();
+    if !previous.tool.engine.is_empty() && previous.tool.engine != engine {
+        out.push(format!(
+            "consentgen changed how it writes pages ({} → {engine}, {was} → {tool})",
+            previous.tool.engine
+        ));
     }
     let recorded_rules = &recorded.about.rules;
     for new in &d.rules {
@@ -78,7 +82,14 @@ pub fn reasons(
                     .map(|j| sha256_hex(inputs.sources.text(j.file).as_bytes()));
                 let same_file =
                     file.is_some() && previous.jurisdiction_sha256(&new.state) == file.as_deref();
-                out.push(if same_file { practice_rule_change(new) } else { rule_change(old, new) })
+                let same_version = old.effective == new.effective
+                    && old.citation == new.citation
+                    && old.status == new.status;
+                out.push(if same_file && same_version {
+                    practice_rule_change(new)
+                } else {
+                    rule_change(old, new)
+                })
             }
             None => out.push(format!("{} `{}` is now used", new.state, new.topic)),
         }
@@ -123,7 +134,12 @@ pub fn reasons(
         out.push(format!("its effective date is now {}", d.effective));
     }
     if out.is_empty() {
-        out.push("its inputs changed".into());
+        // No input changed: the program did (how it writes the text).
+        out.push(if was != tool {
+            format!("consentgen changed the text ({was} → {tool})")
+        } else {
+            "its inputs changed".into()
+        });
     }
     out
 }

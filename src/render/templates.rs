@@ -14,8 +14,9 @@ use tera::{Context, Tera};
 
 use crate::budget::Budget;
 
+use crate::blocks;
 use crate::diag::{Diagnostic, FileId};
-use crate::i18n::{Catalog, Found, Lang, Miss, Misses, Reason, blocks};
+use crate::i18n::{Catalog, Found, Lang, Miss, Misses, Reason};
 use crate::render::{markdown, typst};
 
 /// The document ids, in the order a packet lists them.

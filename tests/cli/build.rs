@@ -270,3 +270,34 @@ fn manifest_records_inputs_outputs_and_rules() {
             .any(|i| i["path"].as_str().unwrap().ends_with("tests/fixtures/rules/NY.toml"))
     );
 }
+
+/// The library entry point builds twice in one process: each build has its
+/// own budget, and the second writes what the first did, byte for byte.
+#[test]
+fn the_library_builds_twice_in_one_process() {
+    use consentgen::options::{InputOptions, PlanOptions, StateSelection};
+    use consentgen::project::{BuildSettings, Project};
+    let t = TestDir::new();
+    let project = Project::load(&InputOptions {
+        practice: None,
+        jurisdictions: Some(fixture("rules")),
+        templates: None,
+    })
+    .unwrap_or_else(|f| panic!("{f}"));
+    let mut opts = PlanOptions::today();
+    opts.as_of = consentgen::date::Date::parse("2026-12-01").unwrap();
+    opts.as_of_given = true;
+    opts.states = StateSelection::List(vec!["TX".into()]);
+    for out in ["one", "two"] {
+        // A fresh budget for each build, as the command line gives it.
+        opts.budget = consentgen::budget::Budget::default();
+        let plan = project.plan(&opts).unwrap_or_else(|d| panic!("{d:?}"));
+        let report = project
+            .build(&plan, &opts.states, &BuildSettings::new(t.path().join(out)))
+            .unwrap_or_else(|d| panic!("{out}: {d:?}"));
+        assert!(report.summary.written > 20, "{out}: {} files", report.summary.written);
+        assert!(!opts.budget.spent(), "{out}: the budget is this build's own");
+    }
+    let (one, two) = (t.files("one"), t.files("two"));
+    assert_eq!(one, two, "the second build in the process writes what the first did");
+}

@@ -75,10 +75,12 @@ fn build_check_edit_check_diff_rebuild_check() {
         text.lines().find(|l| l.contains("is, in our professional judgment, likely")).unwrap();
     let english = english.split_once('"').unwrap().1.trim_end().trim_end_matches('"');
     let english = english.replacen("professional judgment", "clinical judgment", 1);
+    // The translator adds the new text's translation to the catalog.
+    let catalog = std::fs::read_to_string(rules.join("es.po")).unwrap();
     t.write(
         "rules/es.po",
         &format!(
-            "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+            "{catalog}\n\
              msgctxt \"duty_to_warn.trigger\"\nmsgid \"{english}\"\nmsgstr \"según nuestro juicio clínico, es probable que actúe de una forma que le haría un daño grave a sí mismo o a otras personas\"\n"
         ),
     );
@@ -204,4 +206,52 @@ fn a_new_clinician_is_named_as_a_practice_change_not_a_change_of_law() {
     assert!(run.stderr.contains("changed: `clinicians`"), "{}", run.stderr);
     assert!(!run.stderr.contains("TX `child_abuse` changed"), "no rule is blamed: {}", run.stderr);
     assert!(!run.stderr.contains("TX `duty_to_warn` changed"), "no rule is blamed: {}", run.stderr);
+}
+
+/// Rewrites the manifest's JSON with `edit`.
+fn edit_manifest(t: &TestDir, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut m: serde_json::Value = serde_json::from_str(&t.read("out/manifest.json")).unwrap();
+    edit(&mut m);
+    t.write("out/manifest.json", &serde_json::to_string_pretty(&m).unwrap());
+}
+
+#[test]
+fn an_upgrade_that_writes_the_same_bytes_leaves_the_forms_current() {
+    let t = TestDir::new();
+    let args = ["--states", "TX", "--formats", "html"];
+    t.run([&["build"][..], &args].concat()).ok();
+    // Another build of consentgen (its source changed) wrote these files:
+    // keys hash what makes the bytes, not the program's source.
+    edit_manifest(&t, |m| m["tool"]["build"] = "0123456789abcdef".into());
+    let run = t.run([&["check"][..], &args].concat()).status(0);
+    assert!(run.stderr.contains("is current"), "{}", run.stderr);
+
+    // One that wrote another text for the same inputs: the program is named,
+    // not a rule or a template.
+    edit_manifest(&t, |m| {
+        let o = m["outputs"].as_array_mut().unwrap().iter_mut();
+        for o in o.filter(|o| o["path"] == "TX/en/consent.html") {
+            o["key"] = "0".repeat(64).into();
+        }
+    });
+    let run = t.run([&["check"][..], &args].concat()).status(1);
+    assert!(
+        run.stderr.contains(
+            "stale: TX/en/consent.html\n    because consentgen changed the text (consentgen"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TX `"), "no rule is blamed: {}", run.stderr);
+
+    // One whose typesetting (fonts, Typst) changed: the reason says so.
+    edit_manifest(&t, |m| m["tool"]["engine"] = "engine 0000000000000000 writer 0".into());
+    let run = t.run([&["check"][..], &args].concat()).status(1);
+    assert!(
+        run.stderr.contains(
+            "consentgen changed how it writes pages (engine 0000000000000000 writer 0 → engine "
+        ),
+        "{}",
+        run.stderr
+    );
 }

@@ -13,6 +13,13 @@ const OFFICE: &str = "[[locations]]\nname = \"Main office\"\naddress = \"1 Main 
 const EVERY_SERVICE: &str =
     "[services]\ntelehealth = true\nminors = true\ncouples = true\n[fees]\nself_pay = true\n";
 
+/// A Colorado counselor, whose state requires a disclosure statement.
+const DISCLOSING: &str = "name = \"Test Practice\"\nstates = [\"CO\"]\neffective = 2026-01-01\n\
+    [services]\ntelehealth = true\n\
+    [[clinicians]]\nid = \"lee\"\nname = \"Sam Lee\"\ncredentials = \"LPC\"\nprofession = \"professional_counselor\"\n\
+    education = [\"MA in Counseling, 2015\"]\napproach = \"I help adults with anxiety.\"\n\
+    licenses = [{ state = \"CO\", type = \"LPC\", number = \"LPC.0001\", expires = 2028-03-31 }]\n";
+
 fn practice(services: &str) -> String {
     format!(
         "name = \"Test Practice\"\nstates = [\"CA\"]\neffective = 2026-01-01\n{EVERY_DOCUMENT}{services}{OFFICE}"
@@ -172,7 +179,11 @@ fn every_required_element_fails_when_its_block_is_removed() {
             let dir = t.path().join(format!("case-{doc}-{id}"));
             std::fs::create_dir_all(dir.join("templates")).unwrap();
             std::fs::write(dir.join("templates").join(file), without).unwrap();
-            std::fs::write(dir.join("practice.toml"), practice(EVERY_SERVICE)).unwrap();
+            // A disclosure statement is a clinician's own form, built where
+            // the state requires one (Colorado, in the fixture rules).
+            let text =
+                if doc == "disclosure" { DISCLOSING.to_string() } else { practice(EVERY_SERVICE) };
+            std::fs::write(dir.join("practice.toml"), text).unwrap();
             let project = consentgen::project::Project::load(&InputOptions {
                 practice: Some(dir.join("practice.toml")),
                 jurisdictions: Some(t.rules_dir()),
@@ -195,9 +206,18 @@ fn every_required_element_fails_when_its_block_is_removed() {
     assert!(checked > 80, "every element is tied to a block ({checked})");
 }
 
-/// The template without the line holding `piece`, and without the lines
-/// after it that close a Tera block it opens (so the template still parses).
+/// The template without the lines holding `piece` (each branch that writes
+/// the element), and without the lines after each that close a Tera block
+/// it opens (so the template still parses).
 fn without_block(template: &str, piece: &str) -> Option<String> {
+    let mut text = without_first(template, piece)?;
+    while let Some(next) = without_first(&text, piece) {
+        text = next;
+    }
+    Some(text)
+}
+
+fn without_first(template: &str, piece: &str) -> Option<String> {
     let lines: Vec<&str> = template.lines().collect();
     let at = lines.iter().position(|l| l.contains(piece))?;
     let depth = |l: &str| -> i32 {
@@ -217,12 +237,28 @@ fn without_block(template: &str, piece: &str) -> Option<String> {
         end += 1;
         open += depth(lines[end]);
     }
+    // A line that opens by closing an earlier block (`{% endif %}- ...`)
+    // keeps those closing tags, so the template still parses.
+    let mut closers = String::new();
+    let mut rest = lines[at];
+    while let Some(tag) = rest.strip_prefix("{%") {
+        let Some(close) = tag.find("%}") else { break };
+        let inner = tag[..close].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if !(inner.starts_with("endif") || inner.starts_with("endfor")) {
+            break;
+        }
+        closers.push_str(&rest[..close + 4]);
+        rest = &tag[close + 2..];
+    }
     Some(
         lines
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i < at || *i > end)
-            .map(|(_, l)| format!("{l}\n"))
+            .filter_map(|(i, l)| match i {
+                i if i == at && !closers.is_empty() => Some(format!("{closers}\n")),
+                i if i >= at && i <= end => None,
+                _ => Some(format!("{l}\n")),
+            })
             .collect(),
     )
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on fixture practices, outputs read back.
 //! See tests/README.md for where fixtures go.
 
+mod architecture;
 mod build;
 mod check;
 mod errors;

@@ -160,8 +160,11 @@ fn list(items: &[&str]) -> Value {
     Value::Array(items.iter().map(|i| Value::String(i.to_string())).collect())
 }
 
+/// A named change to the base rule file, and what the forms must then say.
+type Variant = (&'static str, Box<dyn Fn(&mut Table)>, Expect);
+
 /// Every variant: a name, how it changes the base file, what it expects.
-fn variants() -> Vec<(&'static str, Box<dyn Fn(&mut Table)>, Expect)> {
+fn variants() -> Vec<Variant> {
     use Value::{Array, Boolean, String as S};
     vec![
         (

@@ -126,10 +126,15 @@ fn signature_blocks_have_name_signature_and_date_lines_for_each_signer() {
 }
 
 /// `tests/pdf-hashes.txt` holds the SHA-256 of every PDF of the example
-/// build. Typst's output can differ across CPUs and platforms (typst#7683),
-/// so the comparison runs on x86_64 Linux only; elsewhere the build-twice
-/// test in build.rs still checks determinism. After an intended layout
-/// change, run with CONSENTGEN_UPDATE_PDF_HASHES=1 and commit the file.
+/// practice built on the fixture rules (so research on the live rules
+/// changes none), with the key the manifest gives it. Typst's output can
+/// differ across CPUs and platforms (typst#7683), so the comparison runs on
+/// x86_64 Linux only; elsewhere the build-twice test in build.rs still
+/// checks determinism. After an intended layout change, run with
+/// CONSENTGEN_UPDATE_PDF_HASHES=1 and commit the file. Bytes that change
+/// while their key does not mean consentgen's writing code changed without
+/// raising `WRITER_VERSION`, so a practice's `check` would keep the old
+/// files: that fails even when updating.
 #[test]
 fn pdf_bytes_match_the_committed_hashes() {
     if !(cfg!(target_arch = "x86_64") && cfg!(target_os = "linux")) {
@@ -137,15 +142,47 @@ fn pdf_bytes_match_the_committed_hashes() {
         return;
     }
     let t = example();
-    let actual: BTreeMap<String, String> =
-        pdfs(&t).into_iter().map(|(p, b)| (p, consentgen::io::sha256_hex(&b))).collect();
+    let manifest: serde_json::Value = serde_json::from_str(&t.read("out/manifest.json")).unwrap();
+    let keys: BTreeMap<&str, &str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["path"].as_str().unwrap(), o["key"].as_str().unwrap_or("")))
+        .collect();
+    let actual: BTreeMap<String, (String, String)> = pdfs(&t)
+        .into_iter()
+        .map(|(p, b)| {
+            let key = keys[p.as_str()].to_string();
+            (p, (consentgen::io::sha256_hex(&b), key))
+        })
+        .collect();
     let file = root().join("tests/pdf-hashes.txt");
-    let text: String = actual.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+    let text: String = actual.iter().map(|(p, (h, k))| format!("{h}  {p}  key {k}\n")).collect();
+    let expected = std::fs::read_to_string(&file).unwrap_or_default();
+    let pinned: BTreeMap<&str, (&str, &str)> = expected
+        .lines()
+        .filter_map(|l| {
+            let (hash, rest) = l.split_once("  ")?;
+            let (path, key) = rest.split_once("  key ").unwrap_or((rest, ""));
+            Some((path, (hash, key)))
+        })
+        .collect();
+    let unkeyed: Vec<&String> = actual
+        .iter()
+        .filter(|(p, (h, k))| {
+            pinned.get(p.as_str()).is_some_and(|(ph, pk)| ph != h && pk == k && !pk.is_empty())
+        })
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        unkeyed.is_empty(),
+        "these PDFs changed while their keys did not, so `check` would call old files current: \
+         raise consentgen::manifest::WRITER_VERSION (then update the hashes): {unkeyed:?}"
+    );
     if std::env::var_os("CONSENTGEN_UPDATE_PDF_HASHES").is_some() {
         std::fs::write(&file, &text).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&file).unwrap_or_default();
     assert!(
         expected == text,
         "PDF bytes changed. If the layout change is intended, run\n  CONSENTGEN_UPDATE_PDF_HASHES=1 cargo test --release --test cli pdf_bytes\nand commit tests/pdf-hashes.txt. Differences:\n{}",

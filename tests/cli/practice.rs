@@ -188,11 +188,18 @@ fn pages(path: &std::path::Path) -> Vec<String> {
 #[test]
 fn no_pdf_ends_on_a_page_of_only_signature_lines_or_a_blank() {
     let t = TestDir::new();
-    t.run(["build", "--formats", "pdf", "--out", "out"]).ok();
+    // The example and the cash-pay practice, each in its own folder.
+    t.run(["build", "--formats", "pdf", "--out", "example"]).ok();
     cashpay(&t);
     let footer = |l: &str| l.contains("Version ") || l.contains("Page ") || l.contains(" · ");
-    for (path, _) in t.files("out").into_iter().filter(|(p, _)| p.ends_with(".pdf")) {
-        let last = pages(&t.path().join("out").join(&path)).pop().unwrap();
+    let pdfs = ["example", "out"].into_iter().flat_map(|dir| {
+        t.files(dir)
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".pdf"))
+            .map(move |(p, _)| format!("{dir}/{p}"))
+    });
+    for path in pdfs {
+        let last = pages(&t.path().join(&path)).pop().unwrap();
         let words: Vec<&str> = last
             .lines()
             .filter(|l| !footer(l))
@@ -294,7 +301,7 @@ fn the_logo_heads_the_index_every_document_and_the_packet_cover() {
     t.run(["build", "p/practice.toml", "--out", "out", "--states", "TX"]).ok();
     let index = t.read("out/index.html");
     assert!(
-        index.contains(&format!("<img class=\"logo\" src=\"data:image/svg+xml;base64,")),
+        index.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,"),
         "{index}"
     );
     assert!(index.contains(&format!("alt=\"{alt}\"")), "{index}");

@@ -290,9 +290,16 @@ fn a_file_the_tool_did_not_write_is_never_overwritten_silently() {
     t.write("site/index.html", "<p>my own home page</p>");
     t.write("site/about.html", "<p>about us</p>");
     let run = t.run(["build", "--out", "site", "--states", "CA", "--formats", "html"]).status(2);
-    assert!(run.stderr.contains("error[not-ours]: the build would overwrite a file consentgen did not write: `site/index.html`"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[out-not-ours]: `--out site` holds files consentgen did not write and no manifest of ours lists: `site/about.html`"), "{}", run.stderr);
     assert_eq!(t.read("site/index.html"), "<p>my own home page</p>");
     assert!(!t.path().join("site/CA").exists(), "refused before anything is written");
+    // A file only where the build writes, but not what it writes: refused
+    // once the forms are made, before anything is written.
+    t.write("site3/index.html", "<p>my own home page</p>");
+    let run = t.run(["build", "--out", "site3", "--states", "CA", "--formats", "html"]).status(2);
+    assert!(run.stderr.contains("error[not-ours]: the build would overwrite files consentgen did not write: `site3/index.html`"), "{}", run.stderr);
+    assert_eq!(t.read("site3/index.html"), "<p>my own home page</p>");
+    assert!(!t.path().join("site3/CA").exists(), "refused before anything is written");
     // A stray manifest.json that is not ours is not ours to replace either.
     t.write("site2/manifest.json", "{\"name\": \"my-web-app\"}");
     let run = t.run(["build", "--out", "site2", "--states", "CA", "--formats", "html"]).status(2);
@@ -312,7 +319,7 @@ fn a_folder_inside_the_practice_folder_that_is_not_ours_is_refused_unless_forced
     t.write("docs/notes.md", "my notes");
     let run = t.run(["build", "practice.toml", "--out", "docs", "--formats", "html"]).status(2);
     assert!(
-        run.stderr.contains("error[out-not-ours]: `--out docs` is inside the practice's folder"),
+        run.stderr.contains("error[out-not-ours]: `--out docs` holds files consentgen did not write and no manifest of ours lists: `docs/notes.md`"),
         "{}",
         run.stderr
     );
@@ -811,4 +818,49 @@ fn the_example_workflow_rebuilds_consentgen_when_its_rules_change() {
         "pinning is explained"
     );
     assert!(text.contains(".problems"), "it tells outdated forms from lint failures");
+}
+
+#[test]
+fn a_folder_of_other_files_is_refused_wherever_it_is() {
+    // Like `--out ~`: no practice folder around it, no manifest in it.
+    let t = TestDir::new();
+    t.write("home/.bashrc", "export EDITOR=vi\n");
+    t.write("home/Documents/taxes.pdf", "%PDF-1.4 mine");
+    let run = t.run(["build", "--out", "home", "--states", "TX", "--formats", "html"]).status(2);
+    assert!(run.stderr.contains("error[out-not-ours]: `--out home` holds files"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`home/.bashrc`") && run.stderr.contains("--force"),
+        "{}",
+        run.stderr
+    );
+    assert!(!t.path().join("home/TX").exists(), "refused before anything is written");
+}
+
+#[test]
+fn a_damaged_or_deleted_manifest_is_named_and_the_build_takes_its_files_back() {
+    let t = TestDir::new();
+    let args = ["--states", "TX", "--formats", "html"];
+    t.run([&["build"][..], &args].concat()).ok();
+    let built = t.files("out");
+    // A merge conflict in the manifest.
+    let manifest = t.read("out/manifest.json");
+    t.write(
+        "out/manifest.json",
+        &format!("<<<<<<< HEAD\n{manifest}=======\n{manifest}>>>>>>> forms-update\n"),
+    );
+    let run = t.run([&["check"][..], &args].concat()).status(1);
+    assert!(
+        run.stderr.contains("warning[manifest-damaged]: out/manifest.json does not read: expected value at line 1 column 1"),
+        "{}",
+        run.stderr
+    );
+    // The build recognises its own files by their bytes: no flag needed.
+    let run = t.run([&["build"][..], &args].concat()).ok();
+    assert!(run.stderr.contains("warning[manifest-damaged]"), "{}", run.stderr);
+    assert_eq!(t.files("out"), built, "the same files, and the manifest back");
+    t.run([&["check"][..], &args].concat()).status(0);
+    // The manifest deleted: the same.
+    std::fs::remove_file(t.path().join("out/manifest.json")).unwrap();
+    t.run([&["build"][..], &args].concat()).ok();
+    assert_eq!(t.files("out"), built);
 }

@@ -188,8 +188,17 @@ pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The visible text of an HTML page: tags removed, the entities we emit decoded.
+/// The visible text of an HTML page: style sheets and tags removed, the
+/// entities we emit decoded.
 pub fn html_text(html: &str) -> String {
+    let mut visible = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<style") {
+        visible.push_str(&rest[..at]);
+        rest = rest[at..].find("</style>").map_or("", |end| &rest[at + end + "</style>".len()..]);
+    }
+    visible.push_str(rest);
+    let html = visible.as_str();
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {

@@ -312,6 +312,11 @@ fn a_couple_packet_has_a_signature_line_for_each_partner_and_their_own_forms() {
     assert!(text.contains("If you come as a couple"), "{text}");
     assert!(text.contains("only if you both agree in writing"), "{text}");
     assert!(text.contains("For partner 1.") && text.contains("For partner 2."), "{text}");
+    // The contents tell the two copies apart.
+    assert!(
+        text.contains("About you (partner 1)") && text.contains("About you (partner 2)"),
+        "{text}"
+    );
     // The consent a client reads alone has no couples section and one client line.
     let alone = crate::util::collapse(&pdf_text(&t.path().join("out/NY/en/consent.pdf")));
     assert!(!alone.contains("If you come as a couple"));
