@@ -307,3 +307,83 @@ fn the_logo_heads_the_index_every_document_and_the_packet_cover() {
     assert_eq!(figure_pages(&t.path().join("out/TX/en/consent.pdf"), alt), [1]);
     assert_eq!(figure_pages(&t.path().join("out/TX/en/packet.pdf"), alt), [1], "on the cover");
 }
+
+/// The bundled example as a three-state group practice's director would set
+/// it up (issue 26): insurance billed in California only, couples, its own
+/// effective date a month after the build, Spanish.
+fn director_practice() -> String {
+    let example =
+        std::fs::read_to_string(crate::util::root().join("examples/practice.toml")).unwrap();
+    let p = example
+        .replace("couples = false", "couples = true")
+        .replace("insurance = true", "insurance = false")
+        .replace("effective = 2026-01-01", "effective = 2027-01-01");
+    assert!(
+        p.contains("couples = true")
+            && p.contains("insurance = false")
+            && p.contains("effective = 2027-01-01")
+    );
+    format!("{p}\n[state.CA.fees]\ninsurance = true\n")
+}
+
+#[test]
+fn a_three_state_group_practice_gets_each_states_own_forms() {
+    let t = TestDir::new();
+    t.write("p/practice.toml", &director_practice());
+    let args = ["p/practice.toml", "--out", "out", "--formats", "html,pdf"];
+    t.run([&["build"][..], &args].concat()).ok();
+    let text = |rel: &str| crate::util::collapse(&html_text(&t.read(rel)));
+
+    // Insurance in California only.
+    assert!(text("out/CA/en/consent.html").contains("If you use insurance"));
+    for s in ["NY", "TX"] {
+        let consent = text(&format!("out/{s}/en/consent.html"));
+        assert!(!consent.to_lowercase().contains("insurance"), "{s}: {consent}");
+    }
+    // Texas has no office: no form offers one there.
+    let tx = text("out/TX/en/telehealth.html");
+    assert!(tx.contains("In Texas, this is the only way we meet."), "{tx}");
+    assert!(!tx.contains("meet in the office instead"), "{tx}");
+    assert!(text("out/TX/en/consent.html").contains("In Texas, we meet by video or phone only."));
+    assert!(
+        text("out/NY/en/telehealth.html").contains("You can ask to meet in the office instead")
+    );
+    // The practice's own date: printed, and the rules and licences taken on it.
+    assert!(text("out/TX/en/consent.html").contains("Effective January 1, 2027"));
+    let manifest: serde_json::Value = serde_json::from_str(&t.read("out/manifest.json")).unwrap();
+    assert_eq!(manifest["as_of"], "2027-01-01");
+    // The associate works in California: her supervisor is named there, and
+    // the supervision paragraph is in California's forms only.
+    let ca = text("out/CA/en/consent.html");
+    assert!(ca.contains("Ana Lopez, AMFT: associate marriage and family therapist"), "{ca}");
+    assert!(ca.contains("supervised by Jordan Kim, LMFT"), "{ca}");
+    assert!(ca.contains("Who else is part of your care?"), "{ca}");
+    assert!(!text("out/NY/en/consent.html").contains("Who else is part of your care?"));
+    // Couples: a packet in each state.
+    for s in ["CA", "NY", "TX"] {
+        assert!(t.path().join(format!("out/{s}/en/packet-couple.pdf")).is_file(), "{s}");
+        assert!(t.path().join(format!("out/{s}/es/packet-couple.pdf")).is_file(), "{s}");
+    }
+    // The fee goes up in English only: the Spanish forms that print it wait
+    // for their translation, and `check` names the key.
+    let raised = director_practice().replace(
+        "session = \"$160 for a 50-minute session\"",
+        "session = \"$185 for a 50-minute session\"",
+    );
+    t.write("p/practice.toml", &raised);
+    let run = t.run([&["check"][..], &args].concat()).status(1);
+    assert!(
+        run.stderr.contains("the practice's `fees.session` changed since it was translated"),
+        "{}",
+        run.stderr
+    );
+    let run = t.run([&["build"][..], &args].concat()).status(1);
+    assert!(run.stderr.contains("untranslated"), "{}", run.stderr);
+    assert!(text("out/CA/en/consent.html").contains("$185"));
+    // The old Spanish consent ($160) is not left as if it were current.
+    assert!(!t.path().join("out/CA/es/consent.html").exists());
+    assert!(
+        t.path().join("out/CA/es/client-information.html").exists(),
+        "forms without the fee stay"
+    );
+}
