@@ -160,8 +160,11 @@ fn list(items: &[&str]) -> Value {
     Value::Array(items.iter().map(|i| Value::String(i.to_string())).collect())
 }
 
+/// How a variant changes the base file.
+type Change = Box<dyn Fn(&mut Table)>;
+
 /// Every variant: a name, how it changes the base file, what it expects.
-fn variants() -> Vec<(&'static str, Box<dyn Fn(&mut Table)>, Expect)> {
+fn variants() -> Vec<(&'static str, Change, Expect)> {
     use Value::{Array, Boolean, String as S};
     vec![
         (

@@ -293,10 +293,7 @@ fn the_logo_heads_the_index_every_document_and_the_packet_cover() {
     );
     t.run(["build", "p/practice.toml", "--out", "out", "--states", "TX"]).ok();
     let index = t.read("out/index.html");
-    assert!(
-        index.contains(&format!("<img class=\"logo\" src=\"data:image/svg+xml;base64,")),
-        "{index}"
-    );
+    assert!(index.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,"), "{index}");
     assert!(index.contains(&format!("alt=\"{alt}\"")), "{index}");
     assert!(t.read("out/TX/en/consent.html").contains(&format!("alt=\"{alt}\"")));
     assert!(t.read("out/index.es.html").contains("alt=\"Logotipo de Harbor Light: un faro\""));
