@@ -21,7 +21,7 @@ pub use crate::io::{ReadError, read_bounded};
 pub use inputs::{Inputs, LoadedJurisdiction, Logo, load_inputs, load_jurisdictions, read_input};
 pub use jurisdiction::jurisdiction;
 pub use practice::practice;
-pub use templates::{files_in, templates, toml_files};
+pub use templates::{files_in, templates};
 
 use std::ops::Range;
 

@@ -20,4 +20,5 @@ mod robust;
 mod rules;
 mod safety;
 mod schema;
+mod trust;
 mod util;

@@ -1,0 +1,175 @@
+//! A forms repository CI can trust (issue 29): no input vanishes (a broken
+//! link, a FIFO or a folder where a template or rule file is read is an
+//! error naming it), rule files are named for states, an SVG logo cannot
+//! overflow the stack, a partial build leaves the index as a full build
+//! wrote it, document ids never collide on a system that ignores case, and
+//! no template or catalog takes a page outside itself or hides characters.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::safety::run_within;
+use crate::util::{Run, TestDir};
+
+#[cfg(unix)]
+fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+/// A practice of one state and one document, in `p/`.
+fn practice(t: &TestDir) {
+    t.write(
+        "p/practice.toml",
+        "name = \"Trusted\"\nservices = { telehealth = true }\nstates = [\"OR\"]\ndocuments = [\"consent\", \"telehealth\"]\n",
+    );
+}
+
+/// Runs `args` expecting exit 2 within 20 s, no panic and no output folder.
+#[track_caller]
+fn refused(t: &TestDir, args: &[&str]) -> Run {
+    let (run, _) = run_within(t, args, Duration::from_secs(20));
+    let run = run.status(2);
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("error[internal]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+    assert!(!t.path().join("out").exists(), "a refused build wrote into the output folder");
+    run
+}
+
+/// Makes a FIFO, or says why not (then the caller skips that part).
+fn mkfifo(path: &Path) -> bool {
+    let made = Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped a FIFO: `mkfifo` is not available here");
+    }
+    made
+}
+
+// 1. Inputs never vanish.
+
+#[cfg(unix)]
+#[test]
+fn a_template_that_is_not_a_readable_file_is_an_error_naming_it() {
+    let t = TestDir::new();
+    practice(&t);
+    let own = t.path().join("p/templates");
+    std::fs::create_dir_all(&own).unwrap();
+    // A broken link used to let the bundled telehealth consent stand in.
+    symlink("../../gone/telehealth.md", own.join("telehealth.md"));
+    let run = refused(&t, &["build", "p/practice.toml", "--formats", "html"]);
+    assert!(
+        run.stderr.contains(
+            "error[not-a-file]: `p/templates/telehealth.md` is a symbolic link to `../../gone/telehealth.md`, which cannot be read (no such file)"
+        ),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(own.join("telehealth.md")).unwrap();
+    std::fs::create_dir(own.join("telehealth.md")).unwrap();
+    let run = refused(&t, &["check", "p/practice.toml"]);
+    assert!(
+        run.stderr.contains("`p/templates/telehealth.md` is a folder, not a file"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir(own.join("telehealth.md")).unwrap();
+    // A catalog the practice's languages may read is held to the same rule.
+    symlink("nowhere.po", own.join("es.po"));
+    let run = refused(&t, &["build", "p/practice.toml", "--formats", "html"]);
+    assert!(run.stderr.contains("`p/templates/es.po` is a symbolic link"), "{}", run.stderr);
+    std::fs::remove_file(own.join("es.po")).unwrap();
+    if mkfifo(&own.join("consent.md")) {
+        // Never opened: reading a FIFO nobody writes to would block for ever.
+        let run = refused(&t, &["build", "p/practice.toml", "--formats", "html"]);
+        assert!(
+            run.stderr.contains("`p/templates/consent.md` is a FIFO, device or socket"),
+            "{}",
+            run.stderr
+        );
+        std::fs::remove_file(own.join("consent.md")).unwrap();
+    }
+    // An editor's lock file (a hidden, broken link) and other names are not read.
+    symlink("user@host.1234", own.join(".#telehealth.md"));
+    symlink("gone", own.join("notes.txt"));
+    t.run(["build", "p/practice.toml", "--formats", "html", "--out", "built"]).ok();
+    // A practice's `templates` that is not a folder is not "no templates".
+    std::fs::remove_dir_all(&own).unwrap();
+    symlink("elsewhere", &own);
+    let run = refused(&t, &["check", "p/practice.toml"]);
+    assert!(
+        run.stderr.contains("error[not-a-folder]: `p/templates` is not a folder"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rule_file_that_is_not_a_readable_file_is_an_error_naming_it() {
+    let t = TestDir::new();
+    practice(&t);
+    let rules = t.copy_jurisdictions("rules");
+    std::fs::remove_file(rules.join("OR.toml")).unwrap();
+    symlink("../moved/OR.toml", rules.join("OR.toml"));
+    let args = ["build", "p/practice.toml", "--jurisdictions", "rules", "--formats", "html"];
+    let run = refused(&t, &args);
+    assert!(
+        run.stderr.contains(
+            "error[not-a-file]: `rules/OR.toml` is a symbolic link to `../moved/OR.toml`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("unknown state"), "{}", run.stderr);
+    std::fs::remove_file(rules.join("OR.toml")).unwrap();
+    std::fs::create_dir(rules.join("OR.toml")).unwrap();
+    let run = refused(&t, &["explain", "OR", "--jurisdictions", "rules"]);
+    assert!(run.stderr.contains("`rules/OR.toml` is a folder, not a file"), "{}", run.stderr);
+    std::fs::remove_dir(rules.join("OR.toml")).unwrap();
+    std::fs::copy(t.rules_dir().join("OR.toml"), rules.join("OR.toml")).unwrap();
+    std::fs::remove_file(rules.join("es.po")).unwrap();
+    if mkfifo(&rules.join("es.po")) {
+        let run = refused(&t, &args);
+        assert!(run.stderr.contains("`rules/es.po` is a FIFO, device or socket"), "{}", run.stderr);
+        std::fs::remove_file(rules.join("es.po")).unwrap();
+    }
+    // A link to a readable rule file is read.
+    std::fs::rename(rules.join("OR.toml"), t.path().join("OR.toml")).unwrap();
+    symlink("../OR.toml", rules.join("OR.toml"));
+    t.run(args).ok();
+}
+
+// 2. Rule files are named for states.
+
+#[test]
+fn a_rule_file_not_named_for_a_state_is_an_error_with_a_hint() {
+    let t = TestDir::new();
+    let rules = t.copy_jurisdictions("rules");
+    let or = std::fs::read_to_string(rules.join("OR.toml")).unwrap();
+    // What the folder may hold besides rule files stays ignored.
+    for name in ["README.md", "SOURCES.md", "messages.pot", "notes.txt"] {
+        t.write(&format!("rules/{name}"), "not a rule file\n");
+    }
+    t.run(["explain", "OR", "--jurisdictions", "rules"]).ok();
+    for name in ["x_y.toml", "a..b.toml", "or.toml", "ORE.toml"] {
+        std::fs::write(rules.join(name), &or).unwrap();
+        let run = refused(&t, &["explain", "OR", "--jurisdictions", "rules"]);
+        assert!(
+            run.stderr.contains(&format!(
+                "error[not-a-state]: `rules/{name}` is not a rule file: `{name}` is not named for a state"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("two capital letters, like `OR.toml`"),
+            "{name}: {}",
+            run.stderr
+        );
+        std::fs::remove_file(rules.join(name)).unwrap();
+    }
+}
