@@ -162,6 +162,20 @@ fn logo(
         .with_label("this file")
         .with_hint("save the logo as PNG or SVG"));
     };
+    if name == "logo.svg"
+        && super::svg::depth(&bytes, super::svg::MAX_SVG_DEPTH) > super::svg::MAX_SVG_DEPTH
+    {
+        return Err(at(Diagnostic::error(
+            "logo",
+            format!(
+                "`{}` nests its elements more than {} deep",
+                path.display(),
+                super::svg::MAX_SVG_DEPTH
+            ),
+        ))
+        .with_label("this file")
+        .with_hint("save the logo again from a drawing program (flattened, or as PNG): a logo needs a few levels of groups, not hundreds"));
+    }
     let sha256 = crate::io::sha256_hex(&bytes);
     Ok(Some(Logo { name, bytes, sha256 }))
 }

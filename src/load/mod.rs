@@ -14,6 +14,7 @@ mod inputs;
 mod jurisdiction;
 mod practice;
 pub mod reviews;
+mod svg;
 mod templates;
 pub mod translations;
 

@@ -173,3 +173,46 @@ fn a_rule_file_not_named_for_a_state_is_an_error_with_a_hint() {
         std::fs::remove_file(rules.join(name)).unwrap();
     }
 }
+
+// 3. An SVG logo nested past any drawing program's output.
+
+/// A practice with an SVG logo of `svg`.
+fn with_logo(t: &TestDir, svg: &str) {
+    practice(t);
+    let text = t.read("p/practice.toml");
+    t.write(
+        "p/practice.toml",
+        &format!("logo = \"logo.svg\"\nlogo_alt = \"A lighthouse\"\n{text}"),
+    );
+    t.write("p/logo.svg", svg);
+}
+
+#[test]
+fn an_svg_logo_nested_a_thousand_deep_is_refused_before_typesetting() {
+    let t = TestDir::new();
+    for tag in ["svg", "g"] {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">{}{}</svg>",
+            format!("<{tag}>").repeat(1000),
+            format!("</{tag}>").repeat(1000)
+        );
+        with_logo(&t, &svg);
+        let run = refused(&t, &["build", "p/practice.toml", "--out", "out"]);
+        assert!(
+            run.stderr.contains("error[logo]: `p/logo.svg` nests its elements more than 64 deep"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("p/practice.toml:1:8"), "at the `logo` value: {}", run.stderr);
+    }
+    // A drawing program's logo: a few groups, comments and self-closing shapes.
+    let svg = format!(
+        "<?xml version=\"1.0\"?>\n<!-- {} -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">{}<circle r=\"4\"/>{}</svg>\n",
+        "<g>".repeat(100),
+        "<g>".repeat(10),
+        "</g>".repeat(10)
+    );
+    with_logo(&t, &svg);
+    t.run(["build", "p/practice.toml", "--out", "out"]).ok();
+    assert!(t.path().join("out/OR/en/packet.pdf").is_file());
+}
