@@ -216,3 +216,27 @@ fn an_svg_logo_nested_a_thousand_deep_is_refused_before_typesetting() {
     t.run(["build", "p/practice.toml", "--out", "out"]).ok();
     assert!(t.path().join("out/OR/en/packet.pdf").is_file());
 }
+
+// 4. A partial build leaves the other states' index lines as they were.
+
+#[test]
+fn a_partial_build_leaves_the_index_byte_identical() {
+    let t = TestDir::new();
+    // Two packets in each state (adults and minors): a build of CA alone
+    // once listed NY's the other way round.
+    t.write(
+        "practice.toml",
+        "name = \"Two Packets\"\nservices = { telehealth = true, minors = true }\nstates = [\"CA\", \"NY\"]\ndocuments = [\"consent\"]\n",
+    );
+    t.run(["build", "practice.toml", "--out", "forms"]).ok();
+    let full = t.files("forms");
+    let index = t.read("forms/index.html");
+    let packet = index.find("NY/en/packet.pdf").expect("NY's adult packet");
+    let minor = index.find("NY/en/packet-minor.pdf").expect("NY's minor packet");
+    assert!(packet < minor, "the adult packet first");
+    t.run(["build", "practice.toml", "--out", "forms", "--states", "CA"]).ok();
+    assert_eq!(t.read("forms/index.html"), index);
+    assert_eq!(t.files("forms"), full);
+    let run = t.run(["check", "practice.toml", "--out", "forms"]).status(0);
+    assert!(!run.stderr.contains("changed"), "{}", run.stderr);
+}
