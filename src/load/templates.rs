@@ -63,6 +63,7 @@ pub fn templates(
             }
         }
     }
+    diags.extend(ids_differing_in_case(&files));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -83,6 +84,34 @@ pub fn templates(
         return Err(found);
     }
     Ok((templates, requirements))
+}
+
+/// Refuses two document templates whose ids differ only in case
+/// (`Consent.md` beside `consent.md`): their outputs would be one file on a
+/// system that ignores case (macOS, Windows), each overwriting the other.
+fn ids_differing_in_case(files: &BTreeMap<String, TemplateFile>) -> Vec<Diagnostic> {
+    let documents: Vec<&TemplateFile> =
+        files.values().filter(|f| f.name.ends_with(".md") && !f.name.starts_with('_')).collect();
+    let mut diags = Vec::new();
+    for (i, a) in documents.iter().enumerate() {
+        for b in documents.iter().skip(i + 1).filter(|b| b.name.eq_ignore_ascii_case(&a.name)) {
+            let id = |f: &TemplateFile| f.name.trim_end_matches(".md").to_string();
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-document",
+                    format!(
+                        "the documents `{}` (`{}`) and `{}` (`{}`) differ only in case",
+                        id(a),
+                        a.origin,
+                        id(b),
+                        b.origin
+                    ),
+                )
+                .with_hint("on macOS and Windows their outputs would be one file; rename one (document ids are best lower case, like `consent`)"),
+            );
+        }
+    }
+    diags
 }
 
 /// Refuses a `requirements.toml` that names a document without a template,

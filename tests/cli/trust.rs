@@ -240,3 +240,30 @@ fn a_partial_build_leaves_the_index_byte_identical() {
     let run = t.run(["check", "practice.toml", "--out", "forms"]).status(0);
     assert!(!run.stderr.contains("changed"), "{}", run.stderr);
 }
+
+// 5. Document ids are unique regardless of case.
+
+#[test]
+fn documents_whose_ids_differ_only_in_case_are_refused() {
+    let t = TestDir::new();
+    practice(&t);
+    t.write("p/templates/Consent.md", "# Consent\n\nOur own consent.\n");
+    let run = refused(&t, &["check", "p/practice.toml"]);
+    assert!(
+        run.stderr.contains(
+            "error[duplicate-document]: the documents `Consent` (`p/templates/Consent.md`) and `consent` (`<bundled>/templates/consent.md`) differ only in case"
+        ),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(t.path().join("p/templates/Consent.md")).unwrap();
+    let text = t.read("p/practice.toml");
+    t.write("p/practice.toml", &text.replace("\"telehealth\"]", "\"Consent\"]"));
+    let run = refused(&t, &["check", "p/practice.toml"]);
+    assert!(
+        run.stderr.contains("error[unknown-document]: unknown document `Consent`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `consent`?"), "{}", run.stderr);
+}
