@@ -64,27 +64,43 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(diff.stdout.contains("NY `duty_to_warn`"), "{}", diff.stdout);
     assert!(diff.stdout.contains("trigger: \"is, in our professional judgment"), "{}", diff.stdout);
     assert!(
-        diff.stdout.contains("documents that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n"),
+        diff.stdout.contains("documents that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/en/packet\n  NY/en/packet-minor\n"),
         "{}",
         diff.stdout
     );
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
-
     // The translator adds the Spanish: the Spanish forms are stale too.
     let english =
         text.lines().find(|l| l.contains("is, in our professional judgment, likely")).unwrap();
     let english = english.split_once('"').unwrap().1.trim_end().trim_end_matches('"');
     let english = english.replacen("professional judgment", "clinical judgment", 1);
+    // Added to the folder's catalog, whose other messages stay.
+    let catalog = std::fs::read_to_string(rules.join("es.po")).unwrap();
     t.write(
         "rules/es.po",
         &format!(
-            "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+            "{catalog}\n\
              msgctxt \"duty_to_warn.trigger\"\nmsgid \"{english}\"\nmsgstr \"según nuestro juicio clínico, es probable que actúe de una forma que le haría un daño grave a sí mismo o a otras personas\"\n"
         ),
     );
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     assert!(!run.stderr.contains("untranslated"), "{}", run.stderr);
     assert!(run.stderr.contains("stale: NY/es/confidentiality.pdf"), "{}", run.stderr);
+    // `diff` names the documents and packets `check` calls stale, and no others.
+    let mut stale: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("stale: "))
+        .filter_map(|p| p.rsplit_once('.').map(|(base, _)| base))
+        .filter(|p| p.contains('/'))
+        .collect();
+    stale.sort();
+    stale.dedup();
+    assert!(stale.contains(&"NY/es/packet-minor"), "{}", run.stderr);
+    let diff = t.run(["diff", old.to_str().unwrap(), rules.to_str().unwrap()]).ok();
+    let (_, listed) = diff.stdout.split_once("documents that change:\n").expect("a list");
+    let listed: Vec<&str> = listed.lines().map(str::trim).collect();
+    assert_eq!(listed, stale, "{}", diff.stdout);
 
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
     // The forms that state the rule, in both languages: the confidentiality
