@@ -79,7 +79,12 @@ pub fn templates(
         .filter(|(name, _)| name.ends_with(".md"))
         .map(|(name, f)| (name.clone(), (f.file, f.text.clone())))
         .collect();
-    let found = crate::lint::template::check(&markdown);
+    let mut found = crate::lint::template::check(&markdown);
+    for f in templates.files.values().filter(|f| f.name.ends_with(".md")) {
+        if let Some(foreign) = crate::render::markdown::foreign_target(&f.text) {
+            found.push(foreign.diagnostic(&f.origin, None).at(f.file, foreign.at));
+        }
+    }
     if !found.is_empty() {
         return Err(found);
     }

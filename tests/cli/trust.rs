@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::safety::run_within;
-use crate::util::{Run, TestDir};
+use crate::util::{Run, TestDir, root};
 
 #[cfg(unix)]
 fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) {
@@ -266,4 +266,110 @@ fn documents_whose_ids_differ_only_in_case_are_refused() {
         run.stderr
     );
     assert!(run.stderr.contains("did you mean `consent`?"), "{}", run.stderr);
+}
+
+// 7. Pages stay self-contained; values hide no characters.
+
+/// The bundled example practice (English and Spanish) in `p/`.
+fn bilingual(t: &TestDir) {
+    t.write(
+        "p/practice.toml",
+        &std::fs::read_to_string(root().join("examples/practice.toml")).unwrap(),
+    );
+}
+
+#[test]
+fn a_catalog_or_template_link_that_leaves_the_page_is_refused_at_its_line() {
+    let t = TestDir::new();
+    bilingual(&t);
+    let english = "By signing, you say that you received a copy of the notice of privacy practices of {{ practice.name }}.";
+    let catalog = |spanish: &str| {
+        format!(
+            "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+             msgid \"{english}\"\nmsgstr \"{spanish}\"\n"
+        )
+    };
+    let args = ["build", "p/practice.toml", "--states", "TX", "--formats", "html"];
+    for (spanish, url) in [
+        ("Firme [aquí](javascript:alert(1)) por favor.", "javascript:alert(1)"),
+        (
+            "Con su firma ![](https://tracker.example/p.gif) confirma.",
+            "https://tracker.example/p.gif",
+        ),
+        ("Vea [esto](data:text/html,hola).", "data:text/html,hola"),
+    ] {
+        t.write("p/templates/es.po", &catalog(spanish));
+        let run = refused(&t, &args);
+        assert!(
+            run.stderr.contains("error[foreign-link]: `p/templates/es.po` has "),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(&format!(": `{url}`")), "{}", run.stderr);
+        assert!(run.stderr.contains("p/templates/es.po:5:1"), "the msgstr line: {}", run.stderr);
+    }
+    std::fs::remove_file(t.path().join("p/templates/es.po")).unwrap();
+    // A template's own link, and one a Tera expression makes.
+    let consent = std::fs::read_to_string(root().join("templates/consent.md")).unwrap();
+    t.write("p/templates/consent.md", &format!("{consent}\nSee [our fees](file:///etc/passwd).\n"));
+    let run = refused(&t, &args);
+    let line = consent.lines().count() + 2;
+    assert!(
+        run.stderr.contains("error[foreign-link]: `p/templates/consent.md` has a link"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("p/templates/consent.md:{line}:5")), "{}", run.stderr);
+    t.write(
+        "p/templates/consent.md",
+        &format!("{consent}\nSee [our fees]({{{{ \"javascript:alert(1)\" | safe }}}}).\n"),
+    );
+    let run = refused(&t, &args);
+    assert!(
+        run.stderr.contains("error[foreign-link]: `p/templates/consent.md` (en) has a link"),
+        "{}",
+        run.stderr
+    );
+    // Web, mail and phone links and the page's anchors stay.
+    t.write(
+        "p/templates/consent.md",
+        &format!("{consent}\nSee [our site](https://harborlight.example), [write](mailto:office@harborlight.example) or [call](tel:+15550142200).\n"),
+    );
+    let text = t.read("p/practice.toml");
+    let english_only = text.split("\n[translations.es]").next().unwrap();
+    t.write(
+        "p/practice.toml",
+        &english_only.replace("languages = [\"en\", \"es\"]", "languages = [\"en\"]"),
+    );
+    t.run(args).ok();
+    let page = t.read("out/TX/en/consent.html");
+    assert!(page.contains("<a href=\"tel:+15550142200\">call</a>"), "{page}");
+}
+
+#[test]
+fn invisible_characters_in_values_are_refused_at_their_column() {
+    let t = TestDir::new();
+    for (value, written, named) in [
+        ("Harbor\u{200B}Light", "\u{200B}", "the zero-width space U+200B"),
+        ("Harbor \\U000E0041Light", "\\U000E0041", "the invisible tag character U+E0041"),
+        (
+            "Harbor\u{FEFF} Light",
+            "\u{FEFF}",
+            "the zero-width no-break space (byte order mark) U+FEFF",
+        ),
+        ("Harbor \\u200FLight", "\\u200F", "the right-to-left mark U+200F"),
+        ("Harbor\u{2060}Light", "\u{2060}", "the word joiner U+2060"),
+    ] {
+        let text =
+            format!("name = \"{value}\"\nservices = {{ telehealth = true }}\nstates = [\"CA\"]\n");
+        t.write("practice.toml", &text);
+        let run = refused(&t, &["check", "practice.toml"]);
+        assert!(
+            run.stderr.contains(&format!("error[control-character]: `name` holds {named}")),
+            "{}",
+            run.stderr
+        );
+        let column = text[..text.find(written).unwrap()].chars().count() + 1;
+        assert!(run.stderr.contains(&format!("practice.toml:1:{column}")), "{}", run.stderr);
+    }
 }
