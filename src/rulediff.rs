@@ -110,8 +110,9 @@ pub struct DiffInputs {
     pub templates: Option<PathBuf>,
 }
 
-/// The practice's documents (as output paths without extension, e.g.
-/// `CA/en/consent`, `CA/en/clinicians/jkim/consent`) whose text differs
+/// The practice's documents and packets (as output paths without
+/// extension, e.g. `CA/en/consent`, `CA/en/clinicians/jkim/consent`,
+/// `CA/en/packet`) whose text differs
 /// between the two rule folders, in the practice's states that `changes`
 /// touch.
 pub fn affected_documents(
@@ -140,7 +141,10 @@ pub fn affected_documents(
             .collect();
         let opts = PlanOptions {
             states: StateSelection::List(states),
-            formats: Formats { html: false, pdf: false, pdf_forms: false },
+            // PDF planned (not made) for its packets: a packet's text is its
+            // documents' texts, so a packet holding a changed document is
+            // listed too, as `check` lists it stale.
+            formats: Formats { html: false, pdf: true, pdf_forms: false },
             as_of,
             as_of_given: true,
             budget: crate::budget::Budget::default(),

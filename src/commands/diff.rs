@@ -26,8 +26,8 @@ pub fn run(opts: &DiffOptions, reporter: &mut Reporter) -> Outcome {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     let load = crate::load::load_jurisdictions;
-    let (old, _) = load(&mut sources, Some(&opts.inputs.old), today, &mut diags);
-    let (new, _) = load(&mut sources, opts.inputs.new.as_deref(), today, &mut diags);
+    let (old, _, _) = load(&mut sources, Some(&opts.inputs.old), today, &mut diags);
+    let (new, _, _) = load(&mut sources, opts.inputs.new.as_deref(), today, &mut diags);
     if !diags.is_empty() {
         return reporter.fail(&sources, &diags);
     }

@@ -36,7 +36,7 @@ pub struct ExplainOptions {
 pub fn run(opts: &ExplainOptions, reporter: &mut Reporter) -> Outcome {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
-    let (jurisdictions, _) = crate::load::load_jurisdictions(
+    let (jurisdictions, _, _) = crate::load::load_jurisdictions(
         &mut sources,
         opts.jurisdictions.as_deref(),
         Date::today_utc(),

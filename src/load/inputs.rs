@@ -162,6 +162,20 @@ fn logo(
         .with_label("this file")
         .with_hint("save the logo as PNG or SVG"));
     };
+    if name == "logo.svg"
+        && super::svg::depth(&bytes, super::svg::MAX_SVG_DEPTH) > super::svg::MAX_SVG_DEPTH
+    {
+        return Err(at(Diagnostic::error(
+            "logo",
+            format!(
+                "`{}` nests its elements more than {} deep",
+                path.display(),
+                super::svg::MAX_SVG_DEPTH
+            ),
+        ))
+        .with_label("this file")
+        .with_hint("save the logo again from a drawing program (flattened, or as PNG): a logo needs a few levels of groups, not hundreds"));
+    }
     let sha256 = crate::io::sha256_hex(&bytes);
     Ok(Some(Logo { name, bytes, sha256 }))
 }
@@ -193,7 +207,7 @@ pub fn read_input(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(super) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -202,15 +216,17 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Loads and checks the jurisdiction files: the bundled set, or every
-/// `*.toml` of `dir`. Errors go to `diags`; returns the files that loaded and
-/// the warnings found.
+/// `*.toml` of `dir`. Errors go to `diags`; returns the files that loaded,
+/// the warnings found, and the states whose files could not be read (they
+/// are still states, which a practice may list).
 pub fn load_jurisdictions(
     sources: &mut Sources,
     dir: Option<&Path>,
     today: Date,
     diags: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, LoadedJurisdiction>, Vec<Diagnostic>) {
+) -> (BTreeMap<String, LoadedJurisdiction>, Vec<Diagnostic>, Vec<String>) {
     let mut files: Vec<(String, String, String)> = Vec::new(); // (stem, origin, text)
+    let mut failed = Vec::new();
     match dir {
         None => {
             for (name, text) in bundle::JURISDICTIONS {
@@ -218,18 +234,32 @@ pub fn load_jurisdictions(
                 files.push((stem, format!("<bundled>/jurisdictions/{name}"), text.to_string()));
             }
         }
-        Some(dir) => match super::toml_files(dir) {
-            Ok(paths) => {
-                for path in paths {
-                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-                    match read_input(&path) {
-                        Ok(text) => files.push((stem, path.display().to_string(), text)),
-                        Err(d) => diags.push(d),
+        Some(dir) => {
+            let listing = super::files_in(dir, super::templates::is_rule_input);
+            for (path, d) in listing.refused {
+                // A state whose file cannot be read is still a state (the
+                // practice may list it): not also "unknown state".
+                if let Some(stem) = state_of(&path) {
+                    failed.push(stem);
+                }
+                diags.push(d);
+            }
+            let tomls =
+                listing.files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml"));
+            for path in tomls {
+                let Some(stem) = state_of(&path) else {
+                    diags.push(not_a_state(&path));
+                    continue;
+                };
+                match read_input(&path) {
+                    Ok(text) => files.push((stem, path.display().to_string(), text)),
+                    Err(d) => {
+                        failed.push(stem);
+                        diags.push(d)
                     }
                 }
             }
-            Err(d) => diags.push(d),
-        },
+        }
     }
     let mut jurisdictions = BTreeMap::new();
     let mut warnings = Vec::new();
@@ -249,7 +279,80 @@ pub fn load_jurisdictions(
                 .with_hint("`--jurisdictions DIR` needs a folder of files like `CA.toml`"),
         );
     }
-    (jurisdictions, warnings)
+    (jurisdictions, warnings, failed)
+}
+
+/// The state a rule file is named for (`OR` for `rules/OR.toml`), if its
+/// name is a `.toml` file named for a state.
+fn state_of(path: &Path) -> Option<String> {
+    let stem = path.file_name()?.to_str()?.strip_suffix(".toml")?;
+    super::templates::is_state_code(stem).then(|| stem.to_string())
+}
+
+/// A `.toml` file of a rule folder whose name is not a state's code.
+fn not_a_state(path: &Path) -> Diagnostic {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Diagnostic::error(
+        "not-a-state",
+        format!("`{}` is not a rule file: `{name}` is not named for a state", path.display()),
+    )
+    .with_hint("a rule file is named for its state's USPS code, two capital letters, like `OR.toml`; move other TOML files out of the folder")
+}
+
+/// The catalogs of the practice's languages besides English (the PO files
+/// of the template folders and the rule folder), each language's
+/// templates translated with them.
+fn translate(
+    sources: &mut Sources,
+    langs: &[Lang],
+    (template_dirs, jurisdictions_dir): (&[PathBuf], Option<&Path>),
+    templates: &mut Templates,
+    misses: &Misses,
+) -> Result<super::translations::Translations, Vec<Diagnostic>> {
+    let translations = super::translations::load(sources, langs, template_dirs, jurisdictions_dir)?;
+    let mut diags = Vec::new();
+    for (lang, catalog) in &translations.templates {
+        let po = translations.templates_po.get(lang).map_or("", String::as_str);
+        diags.extend(templates.add_language(*lang, catalog, misses, po, sources));
+    }
+    if diags.is_empty() { Ok(translations) } else { Err(diags) }
+}
+
+/// The states whose rule files did not load (read, but with errors; or not
+/// read, `unread`): still states, which the practice may list.
+fn failed_states(
+    sources: &Sources,
+    jurisdictions: &BTreeMap<String, LoadedJurisdiction>,
+    unread: Vec<String>,
+) -> Vec<String> {
+    let mut failed: Vec<String> = (0..sources.len())
+        .filter_map(|id| {
+            let name = sources.name(id);
+            let stem = name.rsplit(['/', '\\']).next()?.strip_suffix(".toml")?;
+            (!jurisdictions.contains_key(stem)).then(|| stem.to_string())
+        })
+        .collect();
+    failed.extend(unread);
+    failed
+}
+
+/// The template folders, in override order: `--templates`, then the
+/// practice's own `templates` beside its file (an error if that name is
+/// not a folder: a broken link is not "no templates").
+fn template_dirs(opts: &InputOptions, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = opts.templates.iter().cloned().collect();
+    if let Some(p) = &opts.practice {
+        let own = p.parent().unwrap_or(Path::new(".")).join("templates");
+        if own.is_dir() {
+            dirs.push(own);
+        } else if std::fs::symlink_metadata(&own).is_ok() {
+            diags.push(
+                Diagnostic::error("not-a-folder", format!("`{}` is not a folder", own.display()))
+                    .with_hint("the practice's own templates go in a folder `templates` beside the practice file; rename or remove this one"),
+            );
+        }
+    }
+    dirs
 }
 
 /// Loads and checks every input. On failure, returns the sources (for
@@ -259,24 +362,11 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
     let mut diags = Vec::new();
     let today = Date::today_utc();
 
-    let (jurisdictions, warnings) =
+    let (jurisdictions, warnings, unread) =
         load_jurisdictions(&mut sources, opts.jurisdictions.as_deref(), today, &mut diags);
-    let failed: Vec<String> = (0..sources.len())
-        .filter_map(|id| {
-            let name = sources.name(id);
-            let stem = name.rsplit(['/', '\\']).next()?.strip_suffix(".toml")?;
-            (!jurisdictions.contains_key(stem)).then(|| stem.to_string())
-        })
-        .collect();
+    let failed = failed_states(&sources, &jurisdictions, unread);
 
-    // Templates: bundled, then --templates, then the practice's own folder.
-    let mut template_dirs: Vec<PathBuf> = opts.templates.iter().cloned().collect();
-    if let Some(p) = &opts.practice {
-        let own = p.parent().unwrap_or(Path::new(".")).join("templates");
-        if own.is_dir() {
-            template_dirs.push(own);
-        }
-    }
+    let template_dirs = template_dirs(opts, &mut diags);
     let templates = match super::templates(&mut sources, &template_dirs) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -340,29 +430,13 @@ pub fn load_inputs(opts: &InputOptions) -> Result<Inputs, (Sources, Vec<Diagnost
     if crate::diag::has_errors(&diags) {
         return Err((sources, diags));
     }
-    // Translations: the PO files of the practice's other languages.
-    let langs: Vec<Lang> = practice.languages.iter().map(|l| *l.get_ref()).collect();
     let mut templates = templates;
     let misses = Misses::default();
-    let translations = match super::translations::load(
-        &mut sources,
-        &langs,
-        &template_dirs,
-        opts.jurisdictions.as_deref(),
-    ) {
+    let folders = (template_dirs.as_slice(), opts.jurisdictions.as_deref());
+    let translations = match translate(&mut sources, &languages, folders, &mut templates, &misses) {
         Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            return Err((sources, diags));
-        }
+        Err(d) => return Err((sources, d)),
     };
-    for (lang, catalog) in &translations.templates {
-        let po = translations.templates_po.get(lang).map_or("", String::as_str);
-        diags.extend(templates.add_language(*lang, catalog, &misses, po, &sources));
-    }
-    if !diags.is_empty() {
-        return Err((sources, diags));
-    }
     Ok(Inputs {
         sources,
         practice,

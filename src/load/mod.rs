@@ -14,6 +14,7 @@ mod inputs;
 mod jurisdiction;
 mod practice;
 pub mod reviews;
+mod svg;
 mod templates;
 pub mod translations;
 
@@ -21,7 +22,7 @@ pub use crate::io::{ReadError, read_bounded};
 pub use inputs::{Inputs, LoadedJurisdiction, Logo, load_inputs, load_jurisdictions, read_input};
 pub use jurisdiction::jurisdiction;
 pub use practice::practice;
-pub use templates::{files_in, templates, toml_files};
+pub use templates::{files_in, templates};
 
 use std::ops::Range;
 
@@ -78,7 +79,7 @@ fn check_sizes(
                     )
                     .at(file, at)
                     .with_label("here")
-                    .with_hint("remove it: it is invisible, and in a web page or a PDF it can hide or reorder the text around it"));
+                    .with_hint("remove it: it is invisible, and in a web page or a PDF it can hide, reorder or disguise the text around it"));
                 }
                 let chars = text.chars().count();
                 if chars > MAX_TEXT_CHARS {
@@ -117,13 +118,17 @@ fn check_sizes(
 
 /// Whether `c` is a character no input value may hold: a control character
 /// other than tab and line break (a carriage return only before a line
-/// break), or a bidirectional embedding, override or isolate, which would
-/// flip the text after it in a title, a footer or a PDF's metadata.
+/// break); a bidirectional embedding, override, isolate or mark, which would
+/// flip the text after it in a title, a footer or a PDF's metadata; or an
+/// invisible character (zero-width space, joiner and non-joiner, word
+/// joiner, byte order mark, the tag characters U+E0000 to U+E007F), which
+/// hides text or makes two names that look alike differ.
 pub fn hidden_control(c: char, text: &str) -> bool {
     match c {
         '\t' | '\n' => false,
         '\r' => text.split('\r').skip(1).any(|rest| !rest.starts_with('\n')),
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => true,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}' => true,
         c => c.is_control(),
     }
 }
@@ -140,6 +145,14 @@ fn describe_control(c: char) -> String {
         '\u{2067}' => "the right-to-left isolate",
         '\u{2068}' => "the first strong isolate",
         '\u{2069}' => "the pop directional isolate",
+        '\u{200E}' => "the left-to-right mark",
+        '\u{200F}' => "the right-to-left mark",
+        '\u{200B}' => "the zero-width space",
+        '\u{200C}' => "the zero-width non-joiner",
+        '\u{200D}' => "the zero-width joiner",
+        '\u{2060}' => "the word joiner",
+        '\u{FEFF}' => "the zero-width no-break space (byte order mark)",
+        '\u{E0000}'..='\u{E007F}' => "the invisible tag character",
         '\r' => "a carriage return not followed by a line break,",
         _ => "the control character",
     };

@@ -21,6 +21,12 @@ fn is_template(name: &str) -> bool {
         || name == "requirements.toml"
 }
 
+/// Whether a file of a templates folder is read: a template, or a catalog
+/// of template text (`es.po`, read by [`super::translations`]).
+fn is_template_input(name: &str) -> bool {
+    is_template(name) || name.ends_with(".po")
+}
+
 /// Loads the bundled templates, then each override folder in order.
 pub fn templates(
     sources: &mut Sources,
@@ -37,14 +43,9 @@ pub fn templates(
     }
     let mut diags = Vec::new();
     for dir in override_dirs {
-        let paths = match files_in(dir) {
-            Ok(paths) => paths,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        for path in paths {
+        let listing = files_in(dir, is_template_input);
+        diags.extend(listing.refused.into_iter().map(|(_, d)| d));
+        for path in listing.files {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             if !is_template(name) {
                 continue;
@@ -62,6 +63,7 @@ pub fn templates(
             }
         }
     }
+    diags.extend(ids_differing_in_case(&files));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -77,11 +79,44 @@ pub fn templates(
         .filter(|(name, _)| name.ends_with(".md"))
         .map(|(name, f)| (name.clone(), (f.file, f.text.clone())))
         .collect();
-    let found = crate::lint::template::check(&markdown);
+    let mut found = crate::lint::template::check(&markdown);
+    for f in templates.files.values().filter(|f| f.name.ends_with(".md")) {
+        if let Some(foreign) = crate::render::markdown::foreign_target(&f.text) {
+            found.push(foreign.diagnostic(&f.origin, None).at(f.file, foreign.at));
+        }
+    }
     if !found.is_empty() {
         return Err(found);
     }
     Ok((templates, requirements))
+}
+
+/// Refuses two document templates whose ids differ only in case
+/// (`Consent.md` beside `consent.md`): their outputs would be one file on a
+/// system that ignores case (macOS, Windows), each overwriting the other.
+fn ids_differing_in_case(files: &BTreeMap<String, TemplateFile>) -> Vec<Diagnostic> {
+    let documents: Vec<&TemplateFile> =
+        files.values().filter(|f| f.name.ends_with(".md") && !f.name.starts_with('_')).collect();
+    let mut diags = Vec::new();
+    for (i, a) in documents.iter().enumerate() {
+        for b in documents.iter().skip(i + 1).filter(|b| b.name.eq_ignore_ascii_case(&a.name)) {
+            let id = |f: &TemplateFile| f.name.trim_end_matches(".md").to_string();
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-document",
+                    format!(
+                        "the documents `{}` (`{}`) and `{}` (`{}`) differ only in case",
+                        id(a),
+                        a.origin,
+                        id(b),
+                        b.origin
+                    ),
+                )
+                .with_hint("on macOS and Windows their outputs would be one file; rename one (document ids are best lower case, like `consent`)"),
+            );
+        }
+    }
+    diags
 }
 
 /// Refuses a `requirements.toml` that names a document without a template,
@@ -156,23 +191,92 @@ fn check_requirements(
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
-/// The regular files of a folder (symbolic links to files count: inputs are
-/// only read), sorted by name.
-pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read the folder `{}`: {e}", dir.display()))
-            .with_hint("check the path given to `--templates` or `--jurisdictions`")
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
-        .collect();
-    paths.sort();
-    Ok(paths)
+/// The files of a folder that this tool reads, sorted by name, and the
+/// entries refused: every entry whose name `wanted` accepts, except hidden
+/// ones (`.name`, such as an editor's lock file), must be a regular file or
+/// a symbolic link to one (inputs are only read). A broken link, a folder,
+/// a FIFO or a device under such a name is an error naming it, never
+/// skipped, so a template or a rule file cannot silently vanish and let a
+/// bundled one stand in for it.
+pub fn files_in(dir: &Path, wanted: impl Fn(&str) -> bool) -> Listing {
+    let mut listing = Listing::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let d =
+                Diagnostic::error("io", format!("cannot read the folder `{}`: {e}", dir.display()))
+                    .with_hint("check the path given to `--templates` or `--jurisdictions`");
+            listing.refused.push((dir.to_path_buf(), d));
+            return listing;
+        }
+    };
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                let d = Diagnostic::error(
+                    "io",
+                    format!("cannot read the folder `{}`: {e}", dir.display()),
+                );
+                listing.refused.push((dir.to_path_buf(), d));
+                continue;
+            }
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || !wanted(&name) {
+            continue;
+        }
+        match not_a_file(&path) {
+            None => listing.files.push(path),
+            Some(why) => {
+                let d = Diagnostic::error("not-a-file", format!("`{}` {why}", path.display()))
+                    .with_hint("make it a regular file (or a link to one), or move it out of the folder: a name this tool reads is never skipped");
+                listing.refused.push((path, d));
+            }
+        }
+    }
+    listing.files.sort();
+    listing.refused.sort_by(|a, b| a.0.cmp(&b.0));
+    listing
 }
 
-/// The `.toml` files of a folder, sorted by name.
-pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    Ok(files_in(dir)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")).collect())
+/// What [`files_in`] found in a folder.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The files to read, sorted.
+    pub files: Vec<PathBuf>,
+    /// The entries that cannot be read (or the folder itself), each with its error.
+    pub refused: Vec<(PathBuf, Diagnostic)>,
+}
+
+/// Why an input path is not a readable regular file (following links), if it is not.
+fn not_a_file(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("is a folder, not a file".into()),
+        Ok(_) => Some("is a FIFO, device or socket, not a regular file".into()),
+        Err(e) => match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(path).map(|t| t.display().to_string());
+                Some(format!(
+                    "is a symbolic link to `{}`, which cannot be read ({})",
+                    to.unwrap_or_default(),
+                    super::inputs::io_reason(&e)
+                ))
+            }
+            _ => Some(format!("cannot be read ({})", super::inputs::io_reason(&e))),
+        },
+    }
+}
+
+/// Whether a file of a rule folder is read: rule files (`*.toml`) and
+/// catalogs of rule text (`*.po`).
+pub fn is_rule_input(name: &str) -> bool {
+    name.ends_with(".toml") || name.ends_with(".po")
+}
+
+/// Whether `stem` (a rule file's name without `.toml`) is a state's code:
+/// two capital ASCII letters, as the USPS writes them (`OR`, `DC`).
+pub fn is_state_code(stem: &str) -> bool {
+    stem.len() == 2 && stem.bytes().all(|b| b.is_ascii_uppercase())
 }

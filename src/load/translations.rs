@@ -49,6 +49,35 @@ pub fn read_po(
     }
 }
 
+/// The translations of a templates catalog that would take a page outside
+/// itself (a `javascript:` link, a remote image: see
+/// [`crate::render::markdown::foreign_target`]), each at its `msgstr` line.
+/// Fuzzy and obsolete messages are never used, so never refused.
+fn foreign_targets(sources: &Sources, file: FileId, po: &PoFile) -> Vec<Diagnostic> {
+    let text = sources.text(file);
+    let mut diags = Vec::new();
+    for e in po.entries.iter().filter(|e| !e.obsolete && !e.fuzzy()) {
+        let Some(found) = crate::render::markdown::foreign_target(&e.text) else { continue };
+        let mut d = found.diagnostic(sources.name(file), None);
+        // The `msgstr` line of the message (its `msgid` is at `e.line`).
+        let start: usize =
+            text.split_inclusive('\n').take(e.line.saturating_sub(1)).map(str::len).sum();
+        let mut at = start.min(text.len());
+        for line in text[at..].split_inclusive('\n') {
+            if line.starts_with("msgstr") {
+                d = d.at(file, at..at + line.trim_end().len());
+                break;
+            }
+            at += line.len();
+        }
+        if d.location.is_none() {
+            d.message.push_str(&format!(" (the message at line {})", e.line));
+        }
+        diags.push(d);
+    }
+    diags
+}
+
 /// Loads the catalogs of `langs` (English needs none).
 pub fn load(
     sources: &mut Sources,
@@ -66,7 +95,10 @@ pub fn load(
             crate::bundle::TEMPLATE_TRANSLATIONS.iter().find(|(n, _)| *n == name)
         {
             match read_po(sources, format!("<bundled>/templates/{name}"), text.to_string()) {
-                Ok((file, po)) => catalog.add(&last, Some(file), &po),
+                Ok((file, po)) => {
+                    diags.extend(foreign_targets(sources, file, &po));
+                    catalog.add(&last, Some(file), &po)
+                }
                 Err(d) => diags.push(d),
             }
         }
@@ -79,6 +111,7 @@ pub fn load(
                 .and_then(|t| read_po(sources, path.display().to_string(), t))
             {
                 Ok((file, po)) => {
+                    diags.extend(foreign_targets(sources, file, &po));
                     last = path.display().to_string();
                     catalog.add(&last, Some(file), &po);
                 }

@@ -92,9 +92,6 @@ pub fn kept_index_states(
     kept: &[crate::manifest::Output],
     lang: &Language<'_>,
 ) -> Vec<IndexState> {
-    let ids = inputs.templates.document_ids();
-    let clinicians = &inputs.practice.clinicians;
-    let per_clinician = &inputs.practice.per_clinician;
     let mut states: BTreeMap<&str, Vec<&crate::manifest::Output>> = BTreeMap::new();
     for o in kept {
         let in_lang = o.about.language.as_deref().unwrap_or("en") == lang.lang.code();
@@ -104,88 +101,105 @@ pub fn kept_index_states(
             states.entry(s.as_str()).or_default().push(o);
         }
     }
-    states
-        .into_iter()
-        .map(|(code, outputs)| {
-            let mut packets = Vec::new();
-            // (clinician, document) -> entry, in the order first seen.
-            let mut entries: Vec<((Option<String>, String), IndexEntry)> = Vec::new();
-            for o in outputs {
-                let (Some(doc), a) = (o.about.document.clone(), &o.about) else { continue };
-                if a.clinician.is_none() && doc.starts_with("packet") {
-                    let title = a.title.clone().unwrap_or_else(|| doc.clone());
-                    packets.push(IndexPacket { title, path: o.path.clone() });
-                    continue;
-                }
-                let key = (a.clinician.clone(), doc.clone());
-                let at = match entries.iter().position(|(k, _)| *k == key) {
-                    Some(at) => at,
-                    None => {
-                        let name = a.clinician.as_ref().map(|id| {
-                            clinicians
-                                .iter()
-                                .find(|c| c.id.get_ref() == id)
-                                .map_or_else(|| id.clone(), |c| c.name.clone())
-                        });
-                        let effective = a.effective.clone().unwrap_or_default();
-                        let reading = match (a.grade, a.inflesz) {
-                            (_, Some(i)) => {
-                                format!(
-                                    "INFLESZ {i:.1} ({})",
-                                    crate::lint::readability::inflesz_band(i)
-                                )
-                            }
-                            (g, None) => {
-                                format!("{} {:.1}", lang.ui.get("grade"), g.unwrap_or(0.0))
-                            }
-                        };
-                        let entry = IndexEntry {
-                            id: doc.clone(),
-                            title: a.title.clone().unwrap_or_else(|| doc.clone()),
-                            html: None,
-                            pdf: None,
-                            reading,
-                            effective: Date::parse(&effective).map_or(effective, |d| lang.date(d)),
-                            clinician: name,
-                        };
-                        entries.push((key, entry));
-                        entries.len() - 1
-                    }
-                };
-                let link = Some(o.path.clone());
-                match a.format.as_str() {
-                    "html" => entries[at].1.html = link,
-                    _ => entries[at].1.pdf = link,
-                }
+    states.into_iter().map(|(code, outputs)| kept_state(inputs, code, &outputs, lang)).collect()
+}
+
+/// One kept state's index entry, from its outputs' manifest entries.
+fn kept_state(
+    inputs: &Inputs,
+    code: &str,
+    outputs: &[&crate::manifest::Output],
+    lang: &Language<'_>,
+) -> IndexState {
+    let ids = inputs.templates.document_ids();
+    let clinicians = &inputs.practice.clinicians;
+    let per_clinician = &inputs.practice.per_clinician;
+    let mut packets = Vec::new();
+    // (clinician, document) -> entry, in the order first seen.
+    let mut entries: Vec<((Option<String>, String), IndexEntry)> = Vec::new();
+    for o in outputs {
+        let (Some(doc), a) = (o.about.document.clone(), &o.about) else { continue };
+        if a.clinician.is_none() && doc.starts_with("packet") {
+            let title = a.title.clone().unwrap_or_else(|| doc.clone());
+            let rank = super::select::PACKETS.iter().position(|p| *p == doc);
+            packets.push((rank, IndexPacket { title, path: o.path.clone() }));
+            continue;
+        }
+        let key = (a.clinician.clone(), doc.clone());
+        let at = match entries.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                entries.push((key, kept_entry(inputs, a, &doc, lang)));
+                entries.len() - 1
             }
-            let rank = |(clinician, doc): &(Option<String>, String)| {
-                let unknown = usize::MAX;
-                let c = clinician.as_ref().map(|id| {
-                    clinicians.iter().position(|c| c.id.get_ref() == id).unwrap_or(unknown)
-                });
-                let d = match clinician {
-                    None => ids.iter().position(|i| i == doc),
-                    Some(_) => per_clinician.iter().position(|p| p.get_ref() == doc),
-                };
-                (c, d.unwrap_or(unknown), clinician.clone(), doc.clone())
-            };
-            entries.sort_by_key(|(k, _)| rank(k));
-            let (clinicians, documents): (Vec<_>, Vec<_>) =
-                entries.into_iter().map(|(_, e)| e).partition(|e| e.clinician.is_some());
-            let name = inputs
-                .jurisdictions
-                .get(code)
-                .map_or_else(|| code.to_string(), |j| lang.state_name(&j.rules.name, code));
-            IndexState {
-                code: code.to_string(),
-                heading: lang.ui.fill("state_forms", &[("state", &name)]),
-                name,
-                documents,
-                clinicians,
-                packets,
-            }
-        })
-        .collect()
+        };
+        let link = Some(o.path.clone());
+        match a.format.as_str() {
+            "html" => entries[at].1.html = link,
+            _ => entries[at].1.pdf = link,
+        }
+    }
+    let rank = |(clinician, doc): &(Option<String>, String)| {
+        let unknown = usize::MAX;
+        let c = clinician
+            .as_ref()
+            .map(|id| clinicians.iter().position(|c| c.id.get_ref() == id).unwrap_or(unknown));
+        let d = match clinician {
+            None => ids.iter().position(|i| i == doc),
+            Some(_) => per_clinician.iter().position(|p| p.get_ref() == doc),
+        };
+        (c, d.unwrap_or(unknown), clinician.clone(), doc.clone())
+    };
+    entries.sort_by_key(|(k, _)| rank(k));
+    // In the order a build lists them (the manifest lists them by path).
+    packets.sort_by_key(|(rank, p)| (rank.unwrap_or(usize::MAX), p.path.clone()));
+    let (clinicians, documents): (Vec<_>, Vec<_>) =
+        entries.into_iter().map(|(_, e)| e).partition(|e| e.clinician.is_some());
+    let name = inputs
+        .jurisdictions
+        .get(code)
+        .map_or_else(|| code.to_string(), |j| lang.state_name(&j.rules.name, code));
+    IndexState {
+        code: code.to_string(),
+        heading: lang.ui.fill("state_forms", &[("state", &name)]),
+        name,
+        documents,
+        clinicians,
+        packets: packets.into_iter().map(|(_, p)| p).collect(),
+    }
+}
+
+/// A kept document's index entry, without its links.
+fn kept_entry(
+    inputs: &Inputs,
+    a: &crate::manifest::About,
+    doc: &str,
+    lang: &Language<'_>,
+) -> IndexEntry {
+    let name = a.clinician.as_ref().map(|id| {
+        inputs
+            .practice
+            .clinicians
+            .iter()
+            .find(|c| c.id.get_ref() == id)
+            .map_or_else(|| id.clone(), |c| c.name.clone())
+    });
+    let effective = a.effective.clone().unwrap_or_default();
+    let reading = match (a.grade, a.inflesz) {
+        (_, Some(i)) => {
+            format!("INFLESZ {i:.1} ({})", crate::lint::readability::inflesz_band(i))
+        }
+        (g, None) => format!("{} {:.1}", lang.ui.get("grade"), g.unwrap_or(0.0)),
+    };
+    IndexEntry {
+        id: doc.to_string(),
+        title: a.title.clone().unwrap_or_else(|| doc.to_string()),
+        html: None,
+        pdf: None,
+        reading,
+        effective: Date::parse(&effective).map_or(effective, |d| lang.date(d)),
+        clinician: name,
+    }
 }
 
 impl Plan {

@@ -71,6 +71,10 @@ fn ruled_out(p: &Practice, state: &str, id: &str) -> Option<&'static str> {
     }
 }
 
+/// The packets' ids, in the order a state's packets are built and listed:
+/// adults, minors, couples.
+pub const PACKETS: [&str; 3] = ["packet", "packet-minor", "packet-couple"];
+
 /// The packets of `state` from its practice-wide `documents`: the adult
 /// packet (every document but the minors form and the release forms), the
 /// minor packet when the practice sees minors (every document but the
@@ -98,24 +102,21 @@ pub fn packets(p: &Practice, documents: &[String]) -> Vec<PacketPlan> {
     // Release forms are never joint: each partner signs their own.
     let couple: Vec<String> =
         chosen(&p.packets.couple, adult.clone()).into_iter().filter(|d| intake(&d)).collect();
+    let [adults, minors, couples] = PACKETS;
     let mut out = vec![PacketPlan {
-        id: "packet",
+        id: adults,
         audience: "audience_adults",
         documents: chosen(&p.packets.adult, adult),
     }];
     if p.services.minors {
         out.push(PacketPlan {
-            id: "packet-minor",
+            id: minors,
             audience: "audience_minors",
             documents: chosen(&p.packets.minor, all),
         });
     }
     if p.services.couples {
-        out.push(PacketPlan {
-            id: "packet-couple",
-            audience: "audience_couples",
-            documents: couple,
-        });
+        out.push(PacketPlan { id: couples, audience: "audience_couples", documents: couple });
     }
     out.retain(|k| !k.documents.is_empty());
     out

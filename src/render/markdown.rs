@@ -198,6 +198,71 @@ pub fn plain_text_in(events: &[Event<'_>], labels: Option<&[String; 3]>) -> Stri
     out
 }
 
+/// A link or image of Markdown that would take a page outside itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Foreign {
+    /// What it is and why it is refused, for a message.
+    pub what: &'static str,
+    /// Its destination, as written.
+    pub url: String,
+    /// Where it is in the Markdown.
+    pub at: std::ops::Range<usize>,
+}
+
+impl Foreign {
+    /// The error for it, found in `origin` (a template or a catalog), as
+    /// rendered in `lang` if it was found in a rendered document.
+    pub fn diagnostic(&self, origin: &str, lang: Option<&str>) -> crate::diag::Diagnostic {
+        let lang = lang.map(|l| format!(" ({l})")).unwrap_or_default();
+        crate::diag::Diagnostic::error(
+            "foreign-link",
+            format!("`{origin}`{lang} has {}: `{}`", self.what, self.url.escape_debug()),
+        )
+        .with_label("here")
+        .with_hint("a link may go to an `http:`, `https:`, `mailto:` or `tel:` address, an anchor of the page (`#...`) or a relative file; the only image is the practice's `logo`, which the page and PDF templates place")
+    }
+}
+
+/// The first link or image of `markdown` that a self-contained page may not
+/// have: a link may go to the web (`http:`, `https:`), an address
+/// (`mailto:`, `tel:`), an anchor of the page (`#...`) or a relative file;
+/// no other scheme (`javascript:`, `data:`, `file:`), nor `//host`. A
+/// document has no images (the logo comes from the practice file and is
+/// placed by the page and PDF templates), so every image is refused.
+pub fn foreign_target(markdown: &str) -> Option<Foreign> {
+    use pulldown_cmark::Tag;
+    for (event, at) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let what = "an image (a document shows no image but the practice's logo)";
+                return Some(Foreign { what, url: dest_url.to_string(), at });
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. })
+                if link_type != pulldown_cmark::LinkType::Email && !allowed_link(&dest_url) =>
+            {
+                let what = "a link that leaves the page's safe destinations";
+                return Some(Foreign { what, url: dest_url.to_string(), at });
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a link may go to `url`: `http:`, `https:`, `mailto:`, `tel:`,
+/// or no scheme at all (an anchor or a relative file), but not `//host`.
+fn allowed_link(url: &str) -> bool {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // Any `:` before the path, query or anchor starts a scheme (browsers
+    // drop tabs and line breaks inside one, so its letters are not checked).
+    let head = url.split(['/', '?', '#']).next().unwrap_or("");
+    !head.contains(':') && !url.starts_with("//") && !url.starts_with('\\')
+}
+
 /// The index of the `End` event that closes the element `events[start]` opens.
 pub fn matching_end(events: &[Event<'_>], start: usize) -> Option<usize> {
     let mut depth = 0usize;
@@ -243,6 +308,34 @@ mod tests {
             let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
             let expected = collapse(&format!("Text: {data}"));
             assert_eq!(collapse(&render_text(&md)), expected, "data {data:?} became markup");
+        }
+    }
+
+    #[test]
+    fn links_stay_on_the_web_and_images_are_refused() {
+        for ok in [
+            "[a](https://x.example/p) [b](http://x.example) [c](mailto:a@b.example)",
+            "[d](tel:+15035550100) [e](#fees) [f](consent.html) [g](../CA/en/consent.html)",
+            "<https://x.example> <a@b.example> [h](HTTPS://X.EXAMPLE)",
+            "Plain text: javascript:alert(1), ![not an image] and \\[x\\](data:y).",
+        ] {
+            assert_eq!(foreign_target(ok), None, "{ok}");
+        }
+        for (bad, url) in [
+            ("[x](javascript:alert(1))", "javascript:alert(1)"),
+            ("See [x](JavaScript:alert(1)).", "JavaScript:alert(1)"),
+            ("<javascript:alert(1)>", "javascript:alert(1)"),
+            ("[x](data:text/html,hi)", "data:text/html,hi"),
+            ("[x](file:///etc/passwd)", "file:///etc/passwd"),
+            ("[x](//tracker.example/p)", "//tracker.example/p"),
+            ("[x](java&#9;script:alert(1))", "java\tscript:alert(1)"),
+            ("![](https://tracker.example/p.gif)", "https://tracker.example/p.gif"),
+            ("text ![logo](logo.png)", "logo.png"),
+            ("[x]\n\n[x]: javascript:alert(1)", "javascript:alert(1)"),
+        ] {
+            let found = foreign_target(bad).unwrap_or_else(|| panic!("{bad} passed"));
+            assert_eq!(found.url, url, "{bad}");
+            assert!(bad[found.at.clone()].starts_with(['[', '<', '!']), "{bad}: {:?}", found.at);
         }
     }
 

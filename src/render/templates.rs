@@ -167,6 +167,12 @@ impl Templates {
             }
         }
         drop(events);
+        // What the template's text did not say itself (a link made by a
+        // Tera expression) is refused here: no page leaves itself.
+        if let Some(foreign) = markdown::foreign_target(&markdown) {
+            let origin = self.files.get(&name).map_or(name.as_str(), |f| f.origin.as_str());
+            return Err(foreign.diagnostic(origin, Some(lang.code())));
+        }
         Ok(markdown)
     }
 

@@ -64,12 +64,11 @@ fn build_check_edit_check_diff_rebuild_check() {
     assert!(diff.stdout.contains("NY `duty_to_warn`"), "{}", diff.stdout);
     assert!(diff.stdout.contains("trigger: \"is, in our professional judgment"), "{}", diff.stdout);
     assert!(
-        diff.stdout.contains("documents that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n"),
+        diff.stdout.contains("documents that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/en/packet\n  NY/en/packet-minor\n"),
         "{}",
         diff.stdout
     );
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
-
     // The translator adds the Spanish: the Spanish forms are stale too.
     let english =
         text.lines().find(|l| l.contains("is, in our professional judgment, likely")).unwrap();
@@ -87,6 +86,21 @@ fn build_check_edit_check_diff_rebuild_check() {
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     assert!(!run.stderr.contains("untranslated"), "{}", run.stderr);
     assert!(run.stderr.contains("stale: NY/es/confidentiality.pdf"), "{}", run.stderr);
+    // `diff` names the documents and packets `check` calls stale, and no others.
+    let mut stale: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("stale: "))
+        .filter_map(|p| p.rsplit_once('.').map(|(base, _)| base))
+        .filter(|p| p.contains('/'))
+        .collect();
+    stale.sort();
+    stale.dedup();
+    assert!(stale.contains(&"NY/es/packet-minor"), "{}", run.stderr);
+    let diff = t.run(["diff", old.to_str().unwrap(), rules.to_str().unwrap()]).ok();
+    let (_, listed) = diff.stdout.split_once("documents that change:\n").expect("a list");
+    let listed: Vec<&str> = listed.lines().map(str::trim).collect();
+    assert_eq!(listed, stale, "{}", diff.stdout);
 
     let run = t.run(["build", "--jurisdictions", "rules"]).ok();
     // The forms that state the rule, in both languages: the confidentiality

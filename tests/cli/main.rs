@@ -21,4 +21,5 @@ mod robust;
 mod rules;
 mod safety;
 mod schema;
+mod trust;
 mod util;

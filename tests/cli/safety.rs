@@ -128,9 +128,9 @@ fn diff_names_exactly_the_documents_a_change_alters() {
     let run = t.run(["diff", old, new]).ok();
     assert!(
         run.stdout.ends_with(
-            "\ndocuments that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/es/clinicians/dbrown/consent\n  NY/es/clinicians/rpatel/consent\n  NY/es/confidentiality\n"
+            "\ndocuments that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/en/packet\n  NY/en/packet-minor\n  NY/es/clinicians/dbrown/consent\n  NY/es/clinicians/rpatel/consent\n  NY/es/confidentiality\n  NY/es/packet\n  NY/es/packet-minor\n"
         ),
-        "only the forms that state the duty to warn (the confidentiality form, and each clinician's own consent):\n{}",
+        "only the forms that state the duty to warn (the confidentiality form, and each clinician's own consent) and the packets that hold them:\n{}",
         run.stdout
     );
     let run = t.run(["diff", old, new, "--format", "json"]).ok();
@@ -143,9 +143,13 @@ fn diff_names_exactly_the_documents_a_change_alters() {
             "NY/en/clinicians/dbrown/consent",
             "NY/en/clinicians/rpatel/consent",
             "NY/en/confidentiality",
+            "NY/en/packet",
+            "NY/en/packet-minor",
             "NY/es/clinicians/dbrown/consent",
             "NY/es/clinicians/rpatel/consent",
-            "NY/es/confidentiality"
+            "NY/es/confidentiality",
+            "NY/es/packet",
+            "NY/es/packet-minor"
         ])
     );
     // A change to a state the practice does not serve changes none of its documents.
@@ -156,7 +160,7 @@ fn diff_names_exactly_the_documents_a_change_alters() {
     assert!(run.stdout.contains("WA `"), "{}", run.stdout);
     assert!(
         run.stdout.ends_with(
-            "\ndocuments that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/es/clinicians/dbrown/consent\n  NY/es/clinicians/rpatel/consent\n  NY/es/confidentiality\n"
+            "\ndocuments that change:\n  NY/en/clinicians/dbrown/consent\n  NY/en/clinicians/rpatel/consent\n  NY/en/confidentiality\n  NY/en/packet\n  NY/en/packet-minor\n  NY/es/clinicians/dbrown/consent\n  NY/es/clinicians/rpatel/consent\n  NY/es/confidentiality\n  NY/es/packet\n  NY/es/packet-minor\n"
         ),
         "{}",
         run.stdout
