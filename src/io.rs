@@ -144,3 +144,12 @@ pub enum Written {
     /// The file already held these bytes.
     Unchanged,
 }
+
+/// An I/O error in a few plain words ("no such file", "permission denied").
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -141,7 +141,7 @@ fn logo(
     let path = base.join(rel.get_ref());
     let bytes = read_bounded(&path, MAX_LOGO_BYTES).map_err(|e| {
         let why = match e {
-            ReadError::Io(e) => io_reason(&e),
+            ReadError::Io(e) => crate::io::io_reason(&e),
             ReadError::NotAFile => "not a regular file".into(),
             ReadError::TooLarge => format!("larger than {} KiB", MAX_LOGO_BYTES >> 10),
         };
@@ -183,10 +183,11 @@ fn logo(
 /// Reads an input file as UTF-8 text, or returns a diagnostic that names it.
 pub fn read_input(path: &Path) -> Result<String, Diagnostic> {
     let bytes = read_bounded(path, super::MAX_FILE_BYTES as u64).map_err(|e| match e {
-        ReadError::Io(e) => {
-            Diagnostic::error("io", format!("cannot read `{}`: {}", path.display(), io_reason(&e)))
-                .with_hint("check the path; `consentgen init` writes a starter practice.toml")
-        }
+        ReadError::Io(e) => Diagnostic::error(
+            "io",
+            format!("cannot read `{}`: {}", path.display(), crate::io::io_reason(&e)),
+        )
+        .with_hint("check the path; `consentgen init` writes a starter practice.toml"),
         ReadError::NotAFile => {
             Diagnostic::error("not-a-file", format!("`{}` is not a regular file", path.display()))
                 .with_hint("give the path of a file, not a folder, FIFO or device")
@@ -205,14 +206,6 @@ pub fn read_input(path: &Path) -> Result<String, Diagnostic> {
             ),
         )
     })
-}
-
-pub(super) fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// Loads and checks the jurisdiction files: the bundled set, or every

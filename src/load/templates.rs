@@ -261,10 +261,10 @@ fn not_a_file(path: &Path) -> Option<String> {
                 Some(format!(
                     "is a symbolic link to `{}`, which cannot be read ({})",
                     to.unwrap_or_default(),
-                    super::inputs::io_reason(&e)
+                    crate::io::io_reason(&e)
                 ))
             }
-            _ => Some(format!("cannot be read ({})", super::inputs::io_reason(&e))),
+            _ => Some(format!("cannot be read ({})", crate::io::io_reason(&e))),
         },
     }
 }
