@@ -40,6 +40,7 @@ pub mod i18n;
 pub mod io;
 pub mod lint;
 pub mod load;
+pub mod lock;
 pub mod manifest;
 pub mod model;
 pub mod options;

@@ -220,6 +220,20 @@ impl Project {
         let inputs = &self.inputs;
         let out = &settings.out;
         crate::outdir::check_folder(out).map_err(|d| vec![d])?;
+        // One build at a time in a folder: held until the last file is
+        // written or removed (see `crate::lock`).
+        let _lock = crate::lock::OutLock::acquire(out, |pid| {
+            eprintln!(
+                "waiting for another consentgen build (process {pid}) writing into {}",
+                out.display()
+            )
+        })
+        .map_err(|e| {
+            vec![
+                Diagnostic::error("out-lock", format!("cannot lock {}: {e}", out.display()))
+                    .with_hint("check that the output folder is writable"),
+            ]
+        })?;
         let mut report = BuildReport::default();
         let previous = Manifest::read(out);
         report.diagnostics.extend(damaged(out));

@@ -379,3 +379,35 @@ fn output_does_not_depend_on_the_order_rule_files_were_created() {
         assert!(a == b, "{path} depends on the order the rule files were created in");
     }
 }
+
+#[test]
+fn two_builds_into_one_folder_at_once_both_end_cleanly() {
+    // A CI retry and a developer, say: the second waits for the first.
+    let t = TestDir::new();
+    let args = ["build", "--out", "out", "--states", "CA,TX", "--formats", "html,pdf"];
+    let spawn = || t.command().args(args).output();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+    });
+    for run in [&a, &b] {
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    // They plan side by side and one usually waits for the other (not
+    // asserted: under load one may start after the other ended); never both.
+    let waited = [&a, &b]
+        .into_iter()
+        .filter(|r| {
+            String::from_utf8_lossy(&r.stderr)
+                .contains("waiting for another consentgen build (process ")
+        })
+        .count();
+    assert!(waited <= 1, "at most one build waited for the other");
+    let names: Vec<String> = t.files("out").into_iter().map(|(p, _)| p).collect();
+    assert!(
+        !names.iter().any(|p| p.contains(".consentgen-")),
+        "no lock or staged file left: {names:?}"
+    );
+    t.run(["check", "--out", "out", "--states", "CA,TX", "--formats", "html,pdf"]).status(0);
+}
