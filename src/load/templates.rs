@@ -64,6 +64,7 @@ pub fn templates(
         }
     }
     diags.extend(ids_differing_in_case(&files));
+    diags.extend(bad_ids(&files));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -89,6 +90,27 @@ pub fn templates(
         return Err(found);
     }
     Ok((templates, requirements))
+}
+
+/// Refuses a document template whose id (its file name without `.md`) is
+/// not a [`crate::model::DocId`]: lower-case letters, digits and `-`,
+/// starting with a letter, at most 40 characters, so that its output paths
+/// are portable.
+fn bad_ids(files: &BTreeMap<String, TemplateFile>) -> Vec<Diagnostic> {
+    files
+        .values()
+        .filter(|f| f.name.ends_with(".md") && !f.name.starts_with('_'))
+        .filter_map(|f| {
+            let id = f.name.trim_end_matches(".md");
+            crate::model::DocId::parse(id).err().map(|_| {
+                Diagnostic::error(
+                    "bad-document-id",
+                    format!("`{}`: `{id}` is not a document id", f.origin),
+                )
+                .with_hint("name a document template with lower-case letters, digits and `-`, starting with a letter, at most 40 characters (like `intake-form.md`): its id names its output files on every system")
+            })
+        })
+        .collect()
 }
 
 /// Refuses two document templates whose ids differ only in case

@@ -256,7 +256,20 @@ fn documents_whose_ids_differ_only_in_case_are_refused() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains(
+            "error[bad-document-id]: `p/templates/Consent.md`: `Consent` is not a document id"
+        ),
+        "{}",
+        run.stderr
+    );
     std::fs::remove_file(t.path().join("p/templates/Consent.md")).unwrap();
+    // A practice's own document is named as every output path can be.
+    t.write("p/templates/intake form.md", "# Intake\n\nOur own intake.\n");
+    let run = refused(&t, &["check", "p/practice.toml"]);
+    assert!(run.stderr.contains("`intake form` is not a document id"), "{}", run.stderr);
+    assert!(run.stderr.contains("like `intake-form.md`"), "{}", run.stderr);
+    std::fs::remove_file(t.path().join("p/templates/intake form.md")).unwrap();
     let text = t.read("p/practice.toml");
     t.write("p/practice.toml", &text.replace("\"telehealth\"]", "\"Consent\"]"));
     let run = refused(&t, &["check", "p/practice.toml"]);
