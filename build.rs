@@ -3,8 +3,9 @@
 //! Writes `$OUT_DIR/bundle.rs` with one `include_str!` per file, sorted by name.
 //!
 //! Also sets `CONSENTGEN_SOURCE_ID`, a hash of the program's own source
-//! (code, fonts, lock file), part of every output's key, so that outputs are
-//! made again when the program changes and not only with its version number.
+//! (code, fonts, lock file), which names the build in `--version` and the
+//! manifest (not part of any output's key), and `CONSENTGEN_ENGINE_ID`, the
+//! fonts and typesetting crates' versions, which is part of every key.
 
 use std::fmt::Write as _;
 use std::path::Path;

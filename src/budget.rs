@@ -7,7 +7,7 @@
 //! - **pages**: 200 per PDF by default (`--budget-pages`); a packet of every
 //!   document is about 20;
 //! - **memory**: the process's resident memory may not pass 1 GiB while a
-//!   template runs (a full build of every state peaks near 150 MB), so a
+//!   template runs (a full bilingual build of every state peaks near 390 MB), so a
 //!   runaway page template cannot take gigabytes before its time is up;
 //! - **loop steps**: Tera's `range` makes at most 1,000,000 steps per
 //!   document in all (Tera itself bounds one call to 100,000 but not a loop

@@ -1,5 +1,6 @@
-//! `consentgen init [DIR]`: writes a commented starter `practice.toml` that
-//! builds as it is.
+//! `consentgen init [DIR]`: writes a commented starter `practice.toml`;
+//! `check` and `build` refuse it until each value marked `(replace)` is
+//! replaced.
 
 use std::path::Path;
 
