@@ -63,6 +63,9 @@ pub struct Targets<'a> {
     pub inputs: &'a InputOptions,
     /// `--force`.
     pub force: bool,
+    /// Whether `manifest.json` is ours though it does not read
+    /// ([`damaged_manifest`]): then it may be replaced.
+    pub damaged: bool,
 }
 
 /// Every reason the build may not write or remove what it is about to, as
@@ -152,26 +155,20 @@ fn foreign_folder(t: &Targets<'_>) -> Vec<Diagnostic> {
     if t.previous.is_some() {
         return Vec::new();
     }
-    let damaged = damaged_manifest(t.out).is_some();
     let other: Vec<String> = files_under(t.out)
         .into_iter()
-        .filter(|f| !(f == MANIFEST && damaged))
+        .filter(|f| !(f == MANIFEST && t.damaged))
         .filter(|f| f == MANIFEST || !t.paths.contains(&f.as_str()))
+        .map(|f| t.out.join(f).display().to_string())
         .collect();
     if other.is_empty() {
         return Vec::new();
     }
-    let shown: Vec<String> =
-        other.iter().take(5).map(|p| format!("`{}`", t.out.join(p).display())).collect();
-    let more = other.len().saturating_sub(5);
-    let mut message = format!(
+    let message = format!(
         "`--out {}` holds files consentgen did not write and no manifest of ours lists: {}",
         t.out.display(),
-        shown.join(", ")
+        some_paths(&other)
     );
-    if more > 0 {
-        message.push_str(&format!(" and {more} more"));
-    }
     vec![
         Diagnostic::error("out-not-ours", message)
             .with_hint("choose a new or empty folder for the forms, e.g. `--out forms`")
@@ -265,7 +262,7 @@ fn foreign_files(t: &Targets<'_>) -> Vec<Diagnostic> {
         // Without a manifest, `foreign_folder` and the byte check after
         // rendering decide (see `unlisted`).
         let ours = if *path == MANIFEST {
-            t.previous.is_some() || damaged_manifest(t.out).is_some()
+            t.previous.is_some() || t.damaged
         } else {
             t.previous.is_none_or(|m| m.lists(path))
         };
@@ -276,20 +273,24 @@ fn foreign_files(t: &Targets<'_>) -> Vec<Diagnostic> {
     if foreign.is_empty() {
         return Vec::new();
     }
-    let shown: Vec<String> = foreign.iter().take(5).map(|p| format!("`{p}`")).collect();
-    let more = foreign.len().saturating_sub(5);
-    let mut message = format!(
+    let message = format!(
         "the build would overwrite {} consentgen did not write: {}",
         if foreign.len() == 1 { "a file" } else { "files" },
-        shown.join(", ")
+        some_paths(&foreign)
     );
-    if more > 0 {
-        message.push_str(&format!(" and {more} more"));
-    }
     vec![
         Diagnostic::error("not-ours", message)
             .with_hint("move them away or choose another --out; --force overwrites them"),
     ]
+}
+
+/// Paths for a message: the first five, quoted, and how many more.
+pub fn some_paths(paths: &[String]) -> String {
+    let shown: Vec<String> = paths.iter().take(5).map(|p| format!("`{p}`")).collect();
+    match paths.len().saturating_sub(5) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 /// The outputs of states this build leaves out that it keeps as they are:

@@ -236,7 +236,8 @@ impl Project {
         })?;
         let mut report = BuildReport::default();
         let previous = Manifest::read(out);
-        report.diagnostics.extend(damaged(out));
+        let damaged_why = crate::outdir::damaged_manifest(out);
+        report.diagnostics.extend(damaged_why.as_deref().map(|why| damaged(out, why)));
         if !settings.replace_practice
             && let Some(d) = another_practice(previous.as_ref(), inputs, out)
         {
@@ -271,6 +272,7 @@ impl Project {
             removals: removals.clone(),
             previous: previous.as_ref(),
             force: settings.force,
+            damaged: damaged_why.is_some(),
             inputs: self.inputs_options(),
         });
         if crate::diag::has_errors(&found) {
@@ -334,7 +336,7 @@ impl Project {
         crate::outdir::check_folder(out).map_err(|d| vec![d])?;
         let mut report = CheckReport::default();
         let previous = Manifest::read(out);
-        report.notes.extend(damaged(out));
+        report.notes.extend(crate::outdir::damaged_manifest(out).map(|why| damaged(out, &why)));
         let notices =
             crate::plan::notice::revisions(inputs, plan, previous.as_ref(), plan.built_on);
         if crate::diag::has_errors(&notices) {
@@ -425,16 +427,13 @@ fn another_practice(
 
 /// A warning for a manifest of ours that does not read (a merge conflict, a
 /// cut-off write): the build recognises its files by their bytes instead.
-fn damaged(out: &Path) -> Option<Diagnostic> {
-    let why = crate::outdir::damaged_manifest(out)?;
-    Some(
-        Diagnostic::warning(
-            "manifest-damaged",
-            format!("{} does not read: {why}", out.join(MANIFEST).display()),
-        )
-        .with_hint(
-            "a build takes back the files it would write byte for byte and writes a new manifest",
-        ),
+fn damaged(out: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "manifest-damaged",
+        format!("{} does not read: {why}", out.join(MANIFEST).display()),
+    )
+    .with_hint(
+        "a build takes back the files it would write byte for byte and writes a new manifest",
     )
 }
 
@@ -447,18 +446,18 @@ fn not_ours(out: &Path, unlisted: &[String], files: &[OutputFile]) -> Result<(),
             let made = files.iter().find(|f| &f.path == *p).map(|f| f.bytes.as_slice());
             crate::write::read_output(out, p).as_deref() != made
         })
-        .map(|p| format!("`{}`", out.join(p).display()))
+        .map(|p| out.join(p).display().to_string())
         .collect();
     if differ.is_empty() {
         return Ok(());
     }
-    let shown = differ.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-    let more = differ.len().saturating_sub(5);
-    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
     Err(vec![
         Diagnostic::error(
             "not-ours",
-            format!("the build would overwrite files consentgen did not write: {shown}{more}"),
+            format!(
+                "the build would overwrite files consentgen did not write: {}",
+                crate::outdir::some_paths(&differ)
+            ),
         )
         .with_hint("move them away or choose another --out; --force overwrites them"),
     ])

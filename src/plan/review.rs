@@ -115,6 +115,26 @@ fn confirmed(r: &Resolved, v: usize) -> Resolved {
     r
 }
 
+/// The sentences a topic's component would write for `binds` in each
+/// language were version `v` confirmed: the drafts counsel reviews.
+fn drafts(
+    inputs: &Inputs,
+    r: &Resolved,
+    v: usize,
+    binds: &[Profession],
+    languages: &[Language<'_>],
+    state: &str,
+    budget: &crate::budget::Budget,
+) -> Result<BTreeMap<&'static str, String>, Diagnostic> {
+    let draft_rules = confirmed(r, v);
+    languages
+        .iter()
+        .map(|lang| {
+            Ok((lang.lang.code(), sentence(inputs, &draft_rules, binds, lang, state, budget)?))
+        })
+        .collect()
+}
+
 /// The sentences a topic's component writes for `profs`, as plain text.
 fn sentence(
     inputs: &Inputs,
@@ -264,14 +284,7 @@ pub fn records(
     for (t, v, binds) in groups(&raw, &profs) {
         let r = &raw[t];
         let inf = &r.in_force[v];
-        let draft_rules = confirmed(r, v);
-        let mut drafts = BTreeMap::new();
-        for lang in &languages {
-            drafts.insert(
-                lang.lang.code(),
-                sentence(inputs, &draft_rules, &binds, lang, state, budget)?,
-            );
-        }
+        let drafts = drafts(inputs, r, v, &binds, &languages, state, budget)?;
         let hash = hash(state, r, inf, &binds, &drafts);
         let first = &languages[0];
         let now = sentence(inputs, &now_rules[t], &binds, first, state, budget)?;
@@ -332,14 +345,7 @@ pub fn apply(
     for (t, v, binds) in groups(&raw, &all) {
         let r = &raw[t];
         let Some(rv) = review_of(inputs, state, r.topic, &binds, &all) else { continue };
-        let draft_rules = confirmed(r, v);
-        let mut drafts = BTreeMap::new();
-        for lang in &languages {
-            drafts.insert(
-                lang.lang.code(),
-                sentence(inputs, &draft_rules, &binds, lang, state, budget)?,
-            );
-        }
+        let drafts = drafts(inputs, r, v, &binds, &languages, state, budget)?;
         let current = hash(state, r, &r.in_force[v], &binds, &drafts) == *rv.hash.get_ref();
         let decision = *rv.decision.get_ref();
         uses.push(ReviewUse {
