@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::io::sha256_hex;
 use crate::load::Inputs;
-use crate::write::{MANIFEST, OutputFile};
+use crate::write::{MANIFEST, OutputFile, Staged};
 
 /// The tool's name, version and build, as `check` names it.
 pub fn tool_version() -> String {
@@ -230,7 +230,7 @@ impl Manifest {
 
     /// The manifest of a build: the tool, the date, every input and every
     /// output (`files`, each with what [`About`] it), sorted by path.
-    pub fn new(inputs: &Inputs, as_of: Date, files: &[(&OutputFile, About)]) -> Manifest {
+    pub fn new(inputs: &Inputs, as_of: Date, files: &[(&Staged, About)]) -> Manifest {
         let text_sha = |id| sha256_hex(inputs.sources.text(id).as_bytes());
         let mut input_list = vec![Input {
             path: inputs.sources.name(inputs.practice_file).to_string(),
@@ -261,7 +261,7 @@ impl Manifest {
             .iter()
             .map(|(f, about)| Output {
                 path: f.path.clone(),
-                sha256: sha256_hex(&f.bytes),
+                sha256: f.sha256.clone(),
                 about: about.clone(),
             })
             .collect();

@@ -363,10 +363,10 @@ pub fn remove_previous(
     out: &Path,
     previous: Option<&Manifest>,
     removals: &[&str],
-    files: &[crate::write::OutputFile],
+    written: &[String],
     kept: &[String],
 ) -> (usize, Vec<Diagnostic>) {
-    let mut keep: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut keep: Vec<&str> = written.iter().map(String::as_str).collect();
     keep.extend(kept.iter().map(String::as_str));
     let previous_files = previous
         .iter()

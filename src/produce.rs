@@ -2,15 +2,14 @@
 //! (its key and file match the previous manifest) or made: an HTML page from
 //! the page shell, or a PDF from the embedded Typst compiler, on every core.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diag::Diagnostic;
 use crate::load::Inputs;
 use crate::manifest::{About, Manifest};
 use crate::pdf::Engine;
 use crate::plan::{Format, Plan, Planned, reusable};
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Staged, Staging};
 
 /// What producing an output did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,58 +20,59 @@ pub enum Produced {
     Reused,
 }
 
-/// One output, produced: its file, what the manifest records of it, and
-/// whether it was made or kept.
-#[derive(Clone, Debug)]
+/// One output, produced: its file, staged in the output folder, what the
+/// manifest records of it, and whether it was made or kept.
+#[derive(Debug)]
 pub struct Product {
     /// The file.
-    pub file: OutputFile,
+    pub file: Staged,
     /// Its manifest entry beyond path and hash.
     pub about: About,
     /// Made or kept.
     pub produced: Produced,
 }
 
-/// Makes (or reuses) every planned output's bytes, `workers` at a time.
+/// Makes (or reuses) every planned output, `workers` at a time, and stages
+/// each one in `staging` as soon as it is made: a build holds one output's
+/// bytes per worker, never all of them.
 pub fn produce(
     inputs: &Inputs,
     plan: &Plan,
-    out: &Path,
+    staging: &Staging,
     previous: Option<&Manifest>,
     workers: Option<usize>,
 ) -> Result<Vec<Product>, Vec<Diagnostic>> {
-    let needs_pdf = plan
-        .outputs
-        .iter()
-        .any(|p| p.format == Format::Pdf && reusable(out, previous, p).is_none());
+    let out = staging.out();
     let logo = inputs.logo.as_ref().map(|l| (l.name, l.bytes.as_slice()));
     let pages = plan.budget.pages;
-    let engine = needs_pdf
-        .then(|| Arc::new(Engine::new(&inputs.templates.pdf_main, logo).with_max_pages(pages)));
+    // Made when the first PDF is: a rebuild that keeps every PDF loads no fonts.
+    let engine = OnceLock::new();
+    let engine = || {
+        engine.get_or_init(|| {
+            Arc::new(Engine::new(&inputs.templates.pdf_main, logo).with_max_pages(pages))
+        })
+    };
     let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
     let make = |p: &Planned| -> Result<Product, Diagnostic> {
         let about = plan.about(p);
-        if let Some(bytes) = reusable(out, previous, p) {
-            let file = OutputFile { path: p.path.clone(), bytes };
+        if let Some(sha256) = reusable(out, previous, p) {
+            let file = Staged::in_place(&p.path, sha256);
             return Ok(Product { file, about, produced: Produced::Reused });
         }
         let bytes = match p.format {
             Format::Html => page(inputs, plan, p)?.into_bytes(),
             Format::Pdf => {
                 let d = &plan.documents[p.doc];
-                let Some(engine) = engine.as_ref() else {
-                    unreachable!("an engine is made whenever a PDF is not reusable")
-                };
                 let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
                 let (engine, body, meta, date) =
-                    (Arc::clone(engine), d.rendered.typst.clone(), d.meta.to_json(), d.effective);
+                    (Arc::clone(engine()), d.rendered.typst.clone(), d.meta.to_json(), d.effective);
                 plan.budget
                     .run(move || engine.compile(&body, &meta, &ident, date))
                     .map_err(|o| budget_diagnostic(inputs, &d.name(), o))?
                     .map_err(|e| pdf_diagnostic(inputs, &d.name(), e))?
             }
         };
-        let file = OutputFile { path: p.path.clone(), bytes };
+        let file = staging.stage(&p.path, &bytes).map_err(|e| write_diagnostic(&e))?;
         Ok(Product { file, about, produced: Produced::Made })
     };
     let results = run_parallel(&plan.outputs, workers, |p| {
@@ -94,6 +94,12 @@ pub fn produce(
         }
     }
     if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+/// The diagnostic for a file that could not be staged or written.
+pub fn write_diagnostic(e: &anyhow::Error) -> Diagnostic {
+    Diagnostic::error("write", format!("{e:#}"))
+        .with_hint("check that the output folder is writable")
 }
 
 /// The code of the (unreported) error of an output not made because another
@@ -211,17 +217,18 @@ pub fn run_parallel<J: Sync, R: Send>(
         .collect()
 }
 
-/// Every file a build writes: its products, its index pages and the
-/// manifest that lists them (and the outputs `kept` from an earlier build).
+/// What a build writes besides its products: its index pages, staged, and
+/// the manifest that lists them with the products (and the outputs `kept`
+/// from an earlier build), as bytes to seal last.
 pub fn with_manifest(
     inputs: &Inputs,
     as_of: crate::date::Date,
     products: Vec<Product>,
-    indexes: Vec<OutputFile>,
+    indexes: Vec<Staged>,
     kept: Vec<crate::manifest::Output>,
-) -> Vec<OutputFile> {
+) -> (Vec<Staged>, OutputFile) {
     use crate::manifest::{About, Manifest};
-    let mut entries: Vec<(&OutputFile, About)> =
+    let mut entries: Vec<(&Staged, About)> =
         products.iter().map(|p| (&p.file, p.about.clone())).collect();
     for index in &indexes {
         entries.push((index, About { format: "html".into(), ..About::default() }));
@@ -229,8 +236,7 @@ pub fn with_manifest(
     let mut manifest = Manifest::new(inputs, as_of, &entries);
     manifest.keep(kept);
     let manifest = manifest.to_file();
-    let mut files: Vec<OutputFile> = products.into_iter().map(|p| p.file).collect();
+    let mut files: Vec<Staged> = products.into_iter().map(|p| p.file).collect();
     files.extend(indexes);
-    files.push(manifest);
-    files
+    (files, manifest)
 }

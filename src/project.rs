@@ -29,7 +29,7 @@ use crate::options::{InputOptions, PlanOptions, StateSelection};
 use crate::plan::{Format, OutputRecord, OutputStatus, Plan};
 use crate::produce::Produced;
 use crate::report::{BuildSummary, CheckSummary};
-use crate::write::{MANIFEST, OutputFile};
+use crate::write::{MANIFEST, Staged, Staging};
 
 /// Inputs that could not be used: every diagnostic, with the files they
 /// point into.
@@ -222,18 +222,7 @@ impl Project {
         crate::outdir::check_folder(out).map_err(|d| vec![d])?;
         // One build at a time in a folder: held until the last file is
         // written or removed (see `crate::lock`).
-        let _lock = crate::lock::OutLock::acquire(out, |pid| {
-            eprintln!(
-                "waiting for another consentgen build (process {pid}) writing into {}",
-                out.display()
-            )
-        })
-        .map_err(|e| {
-            vec![
-                Diagnostic::error("out-lock", format!("cannot lock {}: {e}", out.display()))
-                    .with_hint("check that the output folder is writable"),
-            ]
-        })?;
+        let _lock = lock(out)?;
         let mut report = BuildReport::default();
         let previous = Manifest::read(out);
         let damaged_why = crate::outdir::damaged_manifest(out);
@@ -253,75 +242,102 @@ impl Project {
         let (kept, edited) =
             crate::outdir::kept_outputs(out, selected, &plan.states, previous.as_ref());
         report.diagnostics.extend(edited);
-        // The jail, before anything is rendered or written (see `outdir`).
-        let mut paths: Vec<&str> = plan.outputs.iter().map(|p| p.path.as_str()).collect();
-        let index_paths: Vec<String> =
-            inputs.languages().iter().map(|l| crate::plan::index_path(inputs, l.lang)).collect();
-        paths.extend(index_paths.iter().map(String::as_str));
-        paths.push(MANIFEST);
-        let unlisted = crate::outdir::unlisted(out, previous.as_ref(), &paths);
-        let removals = crate::outdir::removals(
-            previous.as_ref(),
-            &paths,
-            &kept,
-            selected.then_some(&plan.states),
-        );
-        let found = crate::outdir::preflight(&crate::outdir::Targets {
-            out,
-            paths,
-            removals: removals.clone(),
-            previous: previous.as_ref(),
-            force: settings.force,
-            damaged: damaged_why.is_some(),
-            inputs: self.inputs_options(),
-        });
-        if crate::diag::has_errors(&found) {
-            return Err(found);
-        }
-        report.diagnostics.extend(found);
+        let jail = self.jail(plan, settings, previous.as_ref(), &kept, selected, &damaged_why)?;
+        report.diagnostics.extend(jail.found.iter().cloned());
         // A stale review is a warning in a build: the forms state the data.
         report.diagnostics.extend(
             plan.reviews
                 .iter()
                 .map(|d| Diagnostic { severity: crate::diag::Severity::Warning, ..d.clone() }),
         );
-        let products =
-            crate::produce::produce(inputs, plan, out, previous.as_ref(), settings.jobs)?;
-        let indexes: Vec<OutputFile> = crate::plan::index_pages(inputs, plan, &kept)
-            .map_err(|d| vec![d])?
-            .into_iter()
-            .map(|(path, html)| OutputFile { path, bytes: html.into_bytes() })
-            .collect();
+        self.write(plan, settings, previous.as_ref(), kept, &jail, &mut report)?;
         let s = &mut report.summary;
         s.documents = plan.documents.iter().filter(|d| !d.packet).count();
         s.lint_problems =
             plan.documents.iter().map(|d| d.lint(&inputs.practice.readability).len()).sum();
-        s.made = products.iter().filter(|p| p.produced == Produced::Made).count();
-        s.kept = products.len() - s.made;
-        s.carried = kept.len();
-        let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
-        let files = crate::produce::with_manifest(inputs, plan.as_of, products, indexes, kept);
-        if !settings.force {
-            not_ours(out, &unlisted, &files)?;
-        }
-        let stats = crate::write::commit(out, &files).map_err(|e| {
-            vec![
-                Diagnostic::error("write", format!("{e:#}"))
-                    .with_hint("check that the output folder is writable"),
-            ]
-        })?;
-        let (removed, edited) =
-            crate::outdir::remove_previous(out, previous.as_ref(), &removals, &files, &kept_paths);
-        report.diagnostics.extend(edited);
-        let s = &mut report.summary;
-        s.written = stats.changed;
-        s.unchanged = stats.unchanged;
-        s.removed = removed;
         s.refused = plan.refusals.len();
         s.untranslated = plan.untranslated.len();
         s.states = plan.states.clone();
         s.out = out.display().to_string();
         Ok(report)
+    }
+
+    /// The jail, before anything is rendered or written (see `outdir`): the
+    /// paths the build writes, and what the folder holds of them.
+    fn jail<'m>(
+        &self,
+        plan: &Plan,
+        settings: &BuildSettings,
+        previous: Option<&'m Manifest>,
+        kept: &[crate::manifest::Output],
+        selected: bool,
+        damaged: &Option<String>,
+    ) -> Result<Jail<'m>, Vec<Diagnostic>> {
+        let inputs = &self.inputs;
+        let mut paths: Vec<String> = plan.outputs.iter().map(|p| p.path.clone()).collect();
+        paths.extend(inputs.languages().iter().map(|l| crate::plan::index_path(inputs, l.lang)));
+        paths.push(MANIFEST.to_string());
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let unlisted = crate::outdir::unlisted(&settings.out, previous, &refs);
+        let removals =
+            crate::outdir::removals(previous, &refs, kept, selected.then_some(&plan.states));
+        let found = crate::outdir::preflight(&crate::outdir::Targets {
+            out: &settings.out,
+            paths: refs,
+            removals: removals.clone(),
+            previous,
+            force: settings.force,
+            damaged: damaged.is_some(),
+            inputs: self.inputs_options(),
+        });
+        if crate::diag::has_errors(&found) {
+            return Err(found);
+        }
+        Ok(Jail { paths, unlisted, removals, found })
+    }
+
+    /// Makes what is not current, staging each file as it is made, writes
+    /// the build by the protocol of [`crate::write`], and removes what the
+    /// previous build made and this one no longer does.
+    fn write(
+        &self,
+        plan: &Plan,
+        settings: &BuildSettings,
+        previous: Option<&Manifest>,
+        kept: Vec<crate::manifest::Output>,
+        jail: &Jail<'_>,
+        report: &mut BuildReport,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (inputs, out) = (&self.inputs, &settings.out);
+        let write_error = |e: anyhow::Error| vec![crate::produce::write_diagnostic(&e)];
+        let paths: Vec<&str> = jail.paths.iter().map(String::as_str).collect();
+        // Each file is staged beside its target as it is made (see `write`).
+        let staging = Staging::begin(out, &paths).map_err(write_error)?;
+        let products = crate::produce::produce(inputs, plan, &staging, previous, settings.jobs)?;
+        let mut indexes = Vec::new();
+        for (path, html) in crate::plan::index_pages(inputs, plan, &kept).map_err(|d| vec![d])? {
+            indexes.push(staging.stage(&path, html.as_bytes()).map_err(write_error)?);
+        }
+        let s = &mut report.summary;
+        s.made = products.iter().filter(|p| p.produced == Produced::Made).count();
+        s.kept = products.len() - s.made;
+        s.carried = kept.len();
+        let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
+        let (files, manifest) =
+            crate::produce::with_manifest(inputs, plan.as_of, products, indexes, kept);
+        if !settings.force {
+            not_ours(out, &jail.unlisted, &files)?;
+        }
+        let written: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let stats = staging.commit(files, Some(&manifest.bytes)).map_err(write_error)?;
+        let (removed, edited) =
+            crate::outdir::remove_previous(out, previous, &jail.removals, &written, &kept_paths);
+        report.diagnostics.extend(edited);
+        let s = &mut report.summary;
+        s.written = stats.changed;
+        s.unchanged = stats.unchanged;
+        s.removed = removed;
+        Ok(())
     }
 
     /// Compares the output folder with what a build of `plan` would write,
@@ -401,6 +417,35 @@ impl Project {
     }
 }
 
+/// What the jail checked before a build renders or writes anything.
+struct Jail<'m> {
+    /// Every path the build writes, the manifest included.
+    paths: Vec<String>,
+    /// Files in a folder without a manifest that the build would write over.
+    unlisted: Vec<String>,
+    /// The previous build's files this one would remove (if intact).
+    removals: Vec<&'m str>,
+    /// Warnings about the folder.
+    found: Vec<Diagnostic>,
+}
+
+/// Takes the output folder's lock, waiting (and saying so) while another
+/// build holds it.
+fn lock(out: &Path) -> Result<crate::lock::OutLock, Vec<Diagnostic>> {
+    crate::lock::OutLock::acquire(out, |pid| {
+        eprintln!(
+            "waiting for another consentgen build (process {pid}) writing into {}",
+            out.display()
+        )
+    })
+    .map_err(|e| {
+        vec![
+            Diagnostic::error("out-lock", format!("cannot lock {}: {e}", out.display()))
+                .with_hint("check that the output folder is writable"),
+        ]
+    })
+}
+
 /// The refusal to build into a folder holding another practice's forms: a
 /// second practice built there would remove the first one's files.
 fn another_practice(
@@ -439,12 +484,13 @@ fn damaged(out: &Path, why: &str) -> Diagnostic {
 
 /// With no manifest to vouch for them: the files already at paths this
 /// build writes must hold what it writes, or they are not ours to replace.
-fn not_ours(out: &Path, unlisted: &[String], files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
+fn not_ours(out: &Path, unlisted: &[String], files: &[Staged]) -> Result<(), Vec<Diagnostic>> {
     let differ: Vec<String> = unlisted
         .iter()
         .filter(|p| {
-            let made = files.iter().find(|f| &f.path == *p).map(|f| f.bytes.as_slice());
-            crate::write::read_output(out, p).as_deref() != made
+            let made = files.iter().find(|f| &f.path == *p).map(|f| f.sha256.as_str());
+            let disk = crate::write::read_output(out, p).map(|b| crate::io::sha256_hex(&b));
+            disk.as_deref() != made
         })
         .map(|p| out.join(p).display().to_string())
         .collect();

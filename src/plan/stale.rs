@@ -39,15 +39,14 @@ pub struct OutputRecord {
 
 /// Whether an existing file can be kept as it is: the manifest recorded the
 /// same key, and the file still holds the bytes the manifest recorded.
-/// Returns the bytes when it can (read once, so a file changing meanwhile
-/// cannot make the answer and the bytes disagree).
-pub fn reusable(out: &Path, previous: Option<&Manifest>, p: &Planned) -> Option<Vec<u8>> {
+/// Returns the file's SHA-256 when it can.
+pub fn reusable(out: &Path, previous: Option<&Manifest>, p: &Planned) -> Option<String> {
     let r = previous.filter(|m| m.complete)?.output(&p.path)?;
     if r.about.key != p.key {
         return None;
     }
     let bytes = crate::write::read_output(out, &p.path)?;
-    (sha256_hex(&bytes) == r.sha256).then_some(bytes)
+    (sha256_hex(&bytes) == r.sha256).then(|| r.sha256.clone())
 }
 
 /// Why an output is stale: what changed between the recorded build and now.

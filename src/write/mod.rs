@@ -49,7 +49,12 @@ use serde_json::Value;
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
 
-use crate::io::{TMP_PREFIX, TMP_SUFFIX, Written, parent, stage, sync_folder, write_atomic};
+mod staging;
+#[cfg(test)]
+use staging::missing_folders;
+pub use staging::{Staged, Staging};
+
+use crate::io::{TMP_PREFIX, TMP_SUFFIX, write_atomic};
 
 /// A manifest larger than this is not one of ours; it is never read whole.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
@@ -74,109 +79,24 @@ pub struct CommitStats {
     pub unchanged: usize,
 }
 
-/// Writes a build's files into `out` by the protocol in the module docs. The
-/// file named [`MANIFEST`], if any, is sealed last with `"complete": true`.
+/// Writes a build's files into `out` by the protocol in the module docs, all
+/// at once (a build stages each file as it is made: [`Staging`]). The file
+/// named [`MANIFEST`], if any, is sealed last with `"complete": true`.
 ///
 /// Every target is checked first ([`reached_safely`]): a path that leaves
 /// `out`, passes through a symbolic link, or ends at something other than a
 /// regular file is refused before anything is written. Folders made for the
 /// new files are removed again if staging fails.
 pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
-    let mut stats = CommitStats::default();
     let (manifests, files): (Vec<&OutputFile>, Vec<&OutputFile>) =
         files.iter().partition(|f| f.path == MANIFEST);
-    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    let mut targets = Vec::with_capacity(files.len() + 1);
-    for f in files.iter().copied().chain(manifests.iter().copied()) {
-        let rel = safe_relative(&f.path)
-            .with_context(|| format!("the output path `{}` leaves the output folder", f.path))?;
-        reached_safely(out, rel).map_err(|u| anyhow::anyhow!("{u}; nothing was written"))?;
-        targets.push(out.join(rel));
-    }
-    let made_folders = missing_folders(out, &targets);
-
-    // 1. Clean.
-    clean_leftovers(out, &paths);
-
-    // 2. Stage, on every core: most of it is waiting for the disk to flush.
-    /// A file staged beside its target, for the file it holds.
-    type Staged<'f> = (tempfile::TempPath, PathBuf, &'f OutputFile);
-    let staged: Result<Vec<Option<Staged<'_>>>> = files
-        .par_iter()
-        .zip(targets.par_iter())
-        .map(|(f, target)| {
-            if std::fs::read(target).is_ok_and(|old| old == f.bytes) {
-                return Ok(None);
-            }
-            Ok(Some((stage(target, &f.bytes)?, target.clone(), *f)))
-        })
-        .collect();
-    let staged = match staged {
-        Ok(staged) => staged,
-        Err(e) => {
-            remove_empty_folders(&made_folders);
-            return Err(e);
-        }
-    };
-    stats.unchanged += staged.iter().filter(|s| s.is_none()).count();
-    let staged: Vec<_> = staged.into_iter().flatten().collect();
-
-    // 3. Invalidate, naming the files about to appear (see [`invalidate`]).
-    let manifest_path = out.join(MANIFEST);
-    if !staged.is_empty() {
-        let pending: Vec<(&str, String)> =
-            staged.iter().map(|(_, _, f)| (f.path.as_str(), sha256_hex(&f.bytes))).collect();
-        invalidate(&manifest_path, &pending)?;
-    }
-
-    // 4. Replace.
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for (tmp, target, _) in staged {
-        tmp.persist(&target)
-            .map_err(|e| e.error)
-            .with_context(|| format!("renaming into {}", target.display()))?;
-        stats.changed += 1;
-        let folder = parent(&target).to_path_buf();
-        if !folders.contains(&folder) {
-            folders.push(folder);
-        }
-    }
-    folders.par_iter().try_for_each(|folder| sync_folder(folder))?;
-
-    // 5. Seal.
-    for m in manifests {
-        let sealed = seal(&m.bytes)?;
-        match write_atomic(&manifest_path, &sealed)? {
-            Written::Changed => stats.changed += 1,
-            Written::Unchanged => stats.unchanged += 1,
-        }
-    }
-    Ok(stats)
-}
-
-/// The folders below `out` that do not exist yet and that writing `targets`
-/// would make, deepest first.
-fn missing_folders(out: &Path, targets: &[PathBuf]) -> Vec<PathBuf> {
-    let mut missing: Vec<PathBuf> = Vec::new();
-    for t in targets {
-        let mut dir = t.parent();
-        while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
-            if std::fs::symlink_metadata(d).is_ok() || missing.iter().any(|m| m == d) {
-                break;
-            }
-            missing.push(d.to_path_buf());
-            dir = d.parent();
-        }
-    }
-    missing.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    missing
-}
-
-/// Removes the folders a failed build made, where they are still empty.
-fn remove_empty_folders(folders: &[PathBuf]) {
-    for d in folders {
-        let _ = std::fs::remove_dir(d);
-    }
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.extend(manifests.iter().map(|m| m.path.as_str()));
+    let staging = Staging::begin(out, &paths)?;
+    // Step 2 on every core: most of it is waiting for the disk to flush.
+    let staged: Vec<Staged> =
+        files.par_iter().map(|f| staging.stage(&f.path, &f.bytes)).collect::<Result<_>>()?;
+    staging.commit(staged, manifests.first().map(|m| m.bytes.as_slice()))
 }
 
 /// The manifest as written: the build's manifest with `complete` set.
@@ -373,6 +293,7 @@ pub fn remove_obsolete<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::Written;
     use serde_json::json;
 
     #[test]
