@@ -9,11 +9,15 @@
 mod document;
 mod lang;
 mod practice;
+mod practice_text;
 mod review;
 mod rules;
+mod terms;
 
 pub use document::{DOCUMENTS, Doc, DocId, Need};
 pub use lang::Lang;
 pub use practice::*;
+pub use practice_text::*;
 pub use review::{Decision, Review, Reviews};
 pub use rules::*;
+pub use terms::*;

@@ -203,17 +203,33 @@ pub fn chosen_states(
     Ok(states)
 }
 
+/// What planning gathers as it goes, state by state and language by language.
+#[derive(Default)]
+struct Gathered {
+    documents: Vec<Document>,
+    errors: Vec<Diagnostic>,
+    refusals: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    reviews: Vec<Diagnostic>,
+}
+
+impl Gathered {
+    /// Keeps a rendered document, or its error.
+    fn push(&mut self, d: Result<Document, Diagnostic>) {
+        match d {
+            Ok(d) => self.documents.push(d),
+            Err(e) => self.errors.push(e),
+        }
+    }
+}
+
 /// Renders every document's Markdown and plans every output with its key.
 pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>> {
     let states = chosen_states(inputs, &opts.states).map_err(|d| vec![d])?;
     let as_of = opts.as_of;
-    let mut documents: Vec<Document> = Vec::new();
-    let mut errors = Vec::new();
-    let mut refusals = Vec::new();
-    let mut warnings = select::packet_warnings(inputs);
-    let mut review_problems = Vec::new();
+    let mut g = Gathered { warnings: select::packet_warnings(inputs), ..Gathered::default() };
     if inputs.practice.effective.is_none() {
-        warnings.push(
+        g.warnings.push(
             Diagnostic::warning("no-effective-date", "the practice sets no `effective` date")
                 .with_hint("each document is dated by the later of the last change of the rules it states and its state's review date")
                 .with_hint("set `effective = YYYY-MM-DD` to the day your forms take effect"),
@@ -225,133 +241,150 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             break; // a template went over its budget: its error is all there is to say
         }
         let (docs, w) = select::documents(inputs, state);
-        warnings.extend(w);
+        g.warnings.extend(w);
         for (n, lang) in languages.iter().enumerate() {
             let first = n == 0;
             let scope = match StateScope::new(inputs, state, as_of, lang, &opts.budget) {
                 Ok(s) => s,
                 Err(e) => {
-                    errors.push(e);
+                    g.errors.push(e);
                     continue;
                 }
             };
             if first {
-                review_problems.extend(review::stale_diagnostics(inputs, state, &scope.reviews));
-                warnings.extend(validate::rule_warnings(
+                g.reviews.extend(review::stale_diagnostics(inputs, state, &scope.reviews));
+                g.warnings.extend(validate::rule_warnings(
                     scope.jurisdiction,
                     state,
                     &scope.resolved,
                     as_of,
                 ));
             }
-            let first_of_lang = documents.len();
+            let first_of_lang = g.documents.len();
             for doc in &docs {
-                if opts.budget.spent() {
-                    continue;
-                }
-                match render_document(inputs, &scope, doc, None, as_of) {
-                    Ok(d) => documents.push(d),
-                    Err(e) => errors.push(e),
+                if !opts.budget.spent() {
+                    g.push(render_document(inputs, &scope, doc, None, as_of));
                 }
             }
-            let date = documents[first_of_lang..].iter().map(|d| d.effective.max(as_of)).max();
+            let date = g.documents[first_of_lang..].iter().map(|d| d.effective.max(as_of)).max();
             if first && let Some(d) = date.and_then(|date| validate::unstaffed(inputs, state, date))
             {
                 if inputs.practice.per_clinician.is_empty() {
-                    warnings.push(d)
+                    g.warnings.push(d)
                 } else {
-                    refusals.push(d)
+                    g.refusals.push(d)
                 }
             }
             if opts.formats.pdf {
-                let packets = select::packets(&inputs.practice.in_state(state), &docs);
-                let several = packets.len() > 1;
-                for k in packets {
-                    // A couple's packet has its own copies: the forms both
-                    // partners sign, and each one-person form twice.
-                    let copies = if k.id == "packet-couple" {
-                        match couple_copies(inputs, &scope, &k.documents, as_of) {
-                            Ok(c) => c,
-                            Err(e) => {
-                                errors.push(e);
-                                continue;
-                            }
-                        }
-                    } else {
-                        Vec::new()
-                    };
-                    let members: Vec<&Document> = if k.id == "packet-couple" {
-                        copies.iter().collect()
-                    } else {
-                        documents[first_of_lang..]
-                            .iter()
-                            .filter(|d| k.documents.contains(&d.id))
-                            .collect()
-                    };
-                    let audience =
-                        lang.ui.get(if several { k.audience } else { "audience_clients" });
-                    if let Some(p) = packet_document(inputs, k.id, audience, &members, lang) {
-                        documents.push(p);
-                    }
-                }
+                plan_packets(inputs, &scope, &docs, first_of_lang, as_of, &mut g);
             }
-            for c in &inputs.practice.clinicians {
-                let own = clinician_documents(inputs, &scope, c);
-                if own.is_empty() || !c.licenses.iter().any(|l| l.state.get_ref() == state) {
-                    continue;
-                }
-                for doc in own {
-                    if opts.budget.spent() {
-                        continue;
-                    }
-                    let used = inputs.templates.variables(&doc);
-                    // A form may name a clinician only with a licence valid on
-                    // its effective date and on the day it is handed out.
-                    let date =
-                        scope.effective_date(inputs.practice.effective, &used, as_of).max(as_of);
-                    if let Some(r) = validate::refusal(inputs, c, state, date) {
-                        if !refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
-                            refusals.push(r);
-                        }
-                        continue;
-                    }
-                    if first
-                        && Doc::parse(&doc).is_some_and(|d| d.need() == Need::Clinician)
-                        && board_must_approve(&scope, c)
-                    {
-                        warnings.push(
-                            Diagnostic::warning(
-                                "board-approval",
-                                format!("{state} disclosure ({}): the board must approve this statement before it is used", c.id.get_ref()),
-                            )
-                            .with_hint("send the built statement to the board for approval; the form does not say it is approved"),
-                        );
-                    }
-                    match render_document(inputs, &scope, &doc, Some(c), as_of) {
-                        Ok(d) => documents.push(d),
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
+            plan_clinician_documents(inputs, &scope, first, opts, &mut g);
         }
     }
+    let mut documents = g.documents;
     let untranslated = untranslated(inputs, &languages, &mut documents);
-    if !errors.is_empty() {
-        return Err(errors);
+    if !g.errors.is_empty() {
+        return Err(g.errors);
     }
     let outputs = plan_outputs(inputs, opts, &mut documents);
     Ok(Plan {
         states,
         documents,
         outputs,
-        refusals,
-        warnings,
+        refusals: g.refusals,
+        warnings: g.warnings,
         untranslated,
-        reviews: review_problems,
+        reviews: g.reviews,
         as_of: opts.as_of,
         built_on: opts.as_of,
         budget: opts.budget.clone(),
     })
+}
+
+/// The packets of one state in one language, of the documents rendered for
+/// it from `first_of_lang` on.
+fn plan_packets(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    docs: &[String],
+    first_of_lang: usize,
+    as_of: Date,
+    g: &mut Gathered,
+) {
+    let (state, lang) = (scope.state, scope.lang);
+    let packets = select::packets(&inputs.practice.in_state(state), docs);
+    let several = packets.len() > 1;
+    for k in packets {
+        // A couple's packet has its own copies: the forms both
+        // partners sign, and each one-person form twice.
+        let copies = if k.id == "packet-couple" {
+            match couple_copies(inputs, scope, &k.documents, as_of) {
+                Ok(c) => c,
+                Err(e) => {
+                    g.errors.push(e);
+                    continue;
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let members: Vec<&Document> = if k.id == "packet-couple" {
+            copies.iter().collect()
+        } else {
+            g.documents[first_of_lang..].iter().filter(|d| k.documents.contains(&d.id)).collect()
+        };
+        let audience = lang.ui.get(if several { k.audience } else { "audience_clients" });
+        if let Some(p) = packet_document(inputs, k.id, audience, &members, lang) {
+            g.documents.push(p);
+        }
+    }
+}
+
+/// Each clinician's own documents in one state and language: only for a
+/// clinician licensed there, and refused where the licence is not valid on
+/// the form's date.
+fn plan_clinician_documents(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    first: bool,
+    opts: &PlanOptions,
+    g: &mut Gathered,
+) {
+    let (state, as_of) = (scope.state, opts.as_of);
+    for c in &inputs.practice.clinicians {
+        let own = clinician_documents(inputs, scope, c);
+        if own.is_empty() || !c.licenses.iter().any(|l| l.state.get_ref() == state) {
+            continue;
+        }
+        for doc in own {
+            if opts.budget.spent() {
+                continue;
+            }
+            let used = inputs.templates.variables(&doc);
+            // A form may name a clinician only with a licence valid on
+            // its effective date and on the day it is handed out.
+            let date = scope.effective_date(inputs.practice.effective, &used, as_of).max(as_of);
+            if let Some(r) = validate::refusal(inputs, c, state, date) {
+                if !g.refusals.iter().any(|x: &Diagnostic| x.message == r.message) {
+                    g.refusals.push(r);
+                }
+                continue;
+            }
+            if first
+                && Doc::parse(&doc).is_some_and(|d| d.need() == Need::Clinician)
+                && board_must_approve(scope, c)
+            {
+                g.warnings.push(
+                    Diagnostic::warning(
+                        "board-approval",
+                        format!("{state} disclosure ({}): the board must approve this statement before it is used", c.id.get_ref()),
+                    )
+                    .with_hint("send the built statement to the board for approval; the form does not say it is approved"),
+                );
+            }
+            g.push(render_document(inputs, scope, &doc, Some(c), as_of));
+        }
+    }
 }
 
 /// Takes out of `documents` every translated document whose text holds a
