@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use consentgen::Outcome;
 use consentgen::cli::{
-    Cli, Command, ExplainFormatArg, FormatList, I18nCommand, MessageFormatArg, PdfFormsArg,
-    SchemaFile, States, TargetArgs,
+    BuildArgs, Cli, Command, DiffArgs, ExplainArgs, ExplainFormatArg, FormatList, I18nCommand,
+    InputArgs, MessageFormatArg, PdfFormsArg, ReviewArgs, SchemaFile, States, TargetArgs,
 };
 use consentgen::commands;
 use consentgen::commands::build::BuildOptions;
@@ -88,11 +88,7 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
     let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
         return Err(Outcome::BadInput);
     };
-    let inputs = InputOptions {
-        practice: args.practice,
-        jurisdictions: args.inputs.jurisdictions,
-        templates: args.inputs.templates,
-    };
+    let inputs = input_options(args.practice, args.inputs);
     let mut plan = plan_options(args.states, args.formats, args.pdf_forms, date);
     plan.as_of_given = args.as_of.is_some();
     plan.budget = consentgen::budget::Budget::new(
@@ -102,65 +98,101 @@ fn target(args: TargetArgs) -> Result<(Reporter, InputOptions, PathBuf, PlanOpti
     Ok((reporter, inputs, args.out, plan))
 }
 
+/// The input folders a command reads: the practice file and the
+/// jurisdiction and template folders.
+fn input_options(practice: Option<PathBuf>, inputs: InputArgs) -> InputOptions {
+    InputOptions { practice, jurisdictions: inputs.jurisdictions, templates: inputs.templates }
+}
+
+/// `consentgen build`: the shared options, resolved, and how to write the folder.
+fn build(args: BuildArgs) -> Outcome {
+    match target(args.target) {
+        Ok((mut reporter, inputs, out, plan)) => commands::build::run(
+            &BuildOptions {
+                inputs,
+                plan,
+                settings: consentgen::project::BuildSettings {
+                    out,
+                    jobs: args.jobs.map(usize::from),
+                    force: args.force,
+                    replace_practice: args.replace_practice,
+                },
+            },
+            &mut reporter,
+        ),
+        Err(outcome) => outcome,
+    }
+}
+
+/// `consentgen explain`: one state's rules (or the coverage table) on a date.
+fn explain(args: ExplainArgs) -> Outcome {
+    let mut reporter = Reporter::default();
+    let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+        return Outcome::BadInput;
+    };
+    let opts = ExplainOptions {
+        state: if args.coverage { None } else { args.state },
+        as_of: date,
+        format: match args.format {
+            ExplainFormatArg::Text => ExplainFormat::Text,
+            ExplainFormatArg::Json => ExplainFormat::Json,
+        },
+        jurisdictions: args.jurisdictions,
+    };
+    commands::explain::run(&opts, &mut reporter)
+}
+
+/// `consentgen diff`: two jurisdiction folders compared, reported in text or JSON.
+fn diff(args: DiffArgs) -> Outcome {
+    let mut reporter = Reporter::new(match args.format {
+        ExplainFormatArg::Text => MessageFormat::Human,
+        ExplainFormatArg::Json => MessageFormat::Json,
+    });
+    let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+        return Outcome::BadInput;
+    };
+    let opts = DiffOptions {
+        inputs: DiffInputs {
+            old: args.old,
+            new: args.new,
+            practice: args.practice,
+            templates: args.templates,
+        },
+        as_of: date,
+    };
+    commands::diff::run(&opts, &mut reporter)
+}
+
+/// `consentgen review`: one state's review sheet on a date.
+fn review(args: ReviewArgs) -> Outcome {
+    let mut reporter = Reporter::default();
+    let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
+        return Outcome::BadInput;
+    };
+    commands::review::run(
+        &commands::review::ReviewOptions {
+            inputs: input_options(args.practice, args.inputs),
+            state: args.state,
+            as_of: date,
+            json: matches!(args.format, ExplainFormatArg::Json),
+            out: args.out,
+        },
+        &mut reporter,
+    )
+}
+
+/// Runs a command.
 fn run(cli: Cli) -> Outcome {
     match cli.command {
-        Command::Build(args) => match target(args.target) {
-            Ok((mut reporter, inputs, out, plan)) => commands::build::run(
-                &BuildOptions {
-                    inputs,
-                    plan,
-                    settings: consentgen::project::BuildSettings {
-                        out,
-                        jobs: args.jobs.map(usize::from),
-                        force: args.force,
-                        replace_practice: args.replace_practice,
-                    },
-                },
-                &mut reporter,
-            ),
-            Err(outcome) => outcome,
-        },
+        Command::Build(args) => build(args),
         Command::Check(args) => match target(args.target) {
             Ok((mut reporter, inputs, out, plan)) => {
                 commands::check::run(&CheckOptions { inputs, out, plan }, &mut reporter)
             }
             Err(outcome) => outcome,
         },
-        Command::Explain(args) => {
-            let mut reporter = Reporter::default();
-            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
-                return Outcome::BadInput;
-            };
-            let opts = ExplainOptions {
-                state: if args.coverage { None } else { args.state },
-                as_of: date,
-                format: match args.format {
-                    ExplainFormatArg::Text => ExplainFormat::Text,
-                    ExplainFormatArg::Json => ExplainFormat::Json,
-                },
-                jurisdictions: args.jurisdictions,
-            };
-            commands::explain::run(&opts, &mut reporter)
-        }
-        Command::Diff(args) => {
-            let mut reporter = Reporter::new(match args.format {
-                ExplainFormatArg::Text => MessageFormat::Human,
-                ExplainFormatArg::Json => MessageFormat::Json,
-            });
-            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
-                return Outcome::BadInput;
-            };
-            let opts = DiffOptions {
-                inputs: DiffInputs {
-                    old: args.old,
-                    new: args.new,
-                    practice: args.practice,
-                    templates: args.templates,
-                },
-                as_of: date,
-            };
-            commands::diff::run(&opts, &mut reporter)
-        }
+        Command::Explain(args) => explain(args),
+        Command::Diff(args) => diff(args),
         Command::Fill(args) => commands::fill::run(
             &commands::fill::FillOptions {
                 form: args.form,
@@ -182,35 +214,12 @@ fn run(cli: Cli) -> Outcome {
         ),
         Command::I18n(I18nCommand::Extract(args)) => commands::i18n::run(
             &commands::i18n::ExtractOptions {
-                inputs: InputOptions {
-                    practice: args.practice,
-                    jurisdictions: args.inputs.jurisdictions,
-                    templates: args.inputs.templates,
-                },
+                inputs: input_options(args.practice, args.inputs),
                 langs: args.langs,
             },
             &mut Reporter::default(),
         ),
-        Command::Review(args) => {
-            let mut reporter = Reporter::default();
-            let Some(date) = date_or_fail(args.as_of, &mut reporter) else {
-                return Outcome::BadInput;
-            };
-            commands::review::run(
-                &commands::review::ReviewOptions {
-                    inputs: InputOptions {
-                        practice: args.practice,
-                        jurisdictions: args.inputs.jurisdictions,
-                        templates: args.inputs.templates,
-                    },
-                    state: args.state,
-                    as_of: date,
-                    json: matches!(args.format, ExplainFormatArg::Json),
-                    out: args.out,
-                },
-                &mut reporter,
-            )
-        }
+        Command::Review(args) => review(args),
         Command::Init(args) => commands::init::run(&args.dir, &mut Reporter::default()),
         Command::Schema(args) => commands::schema::run(match args.file {
             None => Which::Both,

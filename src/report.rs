@@ -293,22 +293,7 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
             format!("{}\n", sources.render_short(d))
         }
         Record::Diagnostic(d) => sources.render(d),
-        Record::Document(r) => {
-            let lang = (r.language != "en").then_some(r.language.as_str());
-            let name = match (&r.clinician, lang) {
-                (Some(c), Some(l)) => format!("{} {} ({c}, {l})", r.state, r.document),
-                (Some(c), None) => format!("{} {} ({c})", r.state, r.document),
-                (None, Some(l)) => format!("{} {} ({l})", r.state, r.document),
-                (None, None) => format!("{} {}", r.state, r.document),
-            };
-            match (r.grade, r.inflesz) {
-                (_, Some(i)) => format!(
-                    "{name}: INFLESZ {i:.1} ({})\n",
-                    crate::lint::readability::inflesz_band(i)
-                ),
-                (g, None) => format!("{name}: reading grade {:.1}\n", g.unwrap_or(0.0)),
-            }
-        }
+        Record::Document(r) => human_document(r),
         Record::Output(r) => {
             let status = to_value(&r.status);
             let mut s = format!("{}: {}\n", status.as_str().unwrap_or("?"), r.path);
@@ -323,42 +308,7 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
                 plural(*errors, "error", "errors")
             )
         }
-        Record::Summary(Summary::Build(b)) => {
-            let mut s = format!(
-                "built {} documents for {} into {}: {} made, {} kept; {} files written, {} unchanged{}\n",
-                b.documents,
-                b.states.join(", "),
-                b.out,
-                b.made,
-                b.kept,
-                b.written,
-                b.unchanged,
-                if b.removed > 0 { format!(", {} removed", b.removed) } else { String::new() }
-            );
-            if b.carried > 0 {
-                s.push_str(&format!(
-                    "kept {} of other states as they were\n",
-                    plural(b.carried, "file", "files")
-                ));
-            }
-            if b.refused > 0 {
-                s.push_str(&format!(
-                    "refused {}; see the errors above\n",
-                    plural(b.refused, "clinician form set", "clinician form sets")
-                ));
-            }
-            if b.untranslated > 0 {
-                s.push_str(&format!(
-                    "held back the translated documents that need {}; see the errors above\n",
-                    plural(
-                        b.untranslated,
-                        "text without a translation",
-                        "texts without a translation"
-                    )
-                ));
-            }
-            s
-        }
+        Record::Summary(Summary::Build(b)) => human_build(b),
         Record::Summary(Summary::Check(c)) if c.status == "current" => format!(
             "{} is current: {} documents ({} PDF) for {}\n",
             c.out,
@@ -366,46 +316,100 @@ fn human(sources: &Sources, record: &Record<'_>, format: MessageFormat) -> Strin
             c.pdfs,
             c.states.join(", ")
         ),
-        Record::Summary(Summary::Check(c)) => {
-            let files = c.stale + c.missing + c.edited + c.extra;
-            let mut parts = Vec::new();
-            if files > 0 {
-                parts.push(format!(
-                    "{} (a build brings them up to date)",
-                    plural(files, "out-of-date file", "out-of-date files")
-                ));
-            }
-            if c.lint_errors > 0 {
-                parts.push(format!(
-                    "{} (fix the template or the practice file; a build does not)",
-                    plural(c.lint_errors, "lint problem", "lint problems")
-                ));
-            }
-            if c.refused > 0 {
-                parts.push(format!(
-                    "{} refused (see the licences above)",
-                    plural(c.refused, "clinician form set", "clinician form sets")
-                ));
-            }
-            if c.untranslated > 0 {
-                parts.push(format!(
-                    "{} (update the PO file; the documents that need them are not built)",
-                    plural(
-                        c.untranslated,
-                        "text without a translation",
-                        "texts without a translation"
-                    )
-                ));
-            }
-            if c.reviews > 0 {
-                parts.push(format!(
-                    "{} (ask counsel to review again: `consentgen review`)",
-                    plural(c.reviews, "stale review", "stale reviews")
-                ));
-            }
-            format!("check found {}\n", parts.join(", and "))
-        }
+        Record::Summary(Summary::Check(c)) => human_check_found(c),
     }
+}
+
+/// One document's line: its state, id, clinician and language (when not
+/// English), and its reading grade (or INFLESZ score, for Spanish).
+fn human_document(r: &DocumentRecord) -> String {
+    let lang = (r.language != "en").then_some(r.language.as_str());
+    let name = match (&r.clinician, lang) {
+        (Some(c), Some(l)) => format!("{} {} ({c}, {l})", r.state, r.document),
+        (Some(c), None) => format!("{} {} ({c})", r.state, r.document),
+        (None, Some(l)) => format!("{} {} ({l})", r.state, r.document),
+        (None, None) => format!("{} {}", r.state, r.document),
+    };
+    match (r.grade, r.inflesz) {
+        (_, Some(i)) => {
+            format!("{name}: INFLESZ {i:.1} ({})\n", crate::lint::readability::inflesz_band(i))
+        }
+        (g, None) => format!("{name}: reading grade {:.1}\n", g.unwrap_or(0.0)),
+    }
+}
+
+/// A build's summary: what it built, made, kept and wrote, then a line for
+/// each of the other states' files it carried over, the clinician form sets
+/// it refused and the translated documents it held back.
+fn human_build(b: &BuildSummary) -> String {
+    let mut s = format!(
+        "built {} documents for {} into {}: {} made, {} kept; {} files written, {} unchanged{}\n",
+        b.documents,
+        b.states.join(", "),
+        b.out,
+        b.made,
+        b.kept,
+        b.written,
+        b.unchanged,
+        if b.removed > 0 { format!(", {} removed", b.removed) } else { String::new() }
+    );
+    if b.carried > 0 {
+        s.push_str(&format!(
+            "kept {} of other states as they were\n",
+            plural(b.carried, "file", "files")
+        ));
+    }
+    if b.refused > 0 {
+        s.push_str(&format!(
+            "refused {}; see the errors above\n",
+            plural(b.refused, "clinician form set", "clinician form sets")
+        ));
+    }
+    if b.untranslated > 0 {
+        s.push_str(&format!(
+            "held back the translated documents that need {}; see the errors above\n",
+            plural(b.untranslated, "text without a translation", "texts without a translation")
+        ));
+    }
+    s
+}
+
+/// A check that found problems: each kind it found, counted, with what
+/// fixes it.
+fn human_check_found(c: &CheckSummary) -> String {
+    let files = c.stale + c.missing + c.edited + c.extra;
+    let mut parts = Vec::new();
+    if files > 0 {
+        parts.push(format!(
+            "{} (a build brings them up to date)",
+            plural(files, "out-of-date file", "out-of-date files")
+        ));
+    }
+    if c.lint_errors > 0 {
+        parts.push(format!(
+            "{} (fix the template or the practice file; a build does not)",
+            plural(c.lint_errors, "lint problem", "lint problems")
+        ));
+    }
+    if c.refused > 0 {
+        parts.push(format!(
+            "{} refused (see the licences above)",
+            plural(c.refused, "clinician form set", "clinician form sets")
+        ));
+    }
+    if c.untranslated > 0 {
+        parts.push(format!(
+            "{} (update the PO file; the documents that need them are not built)",
+            plural(c.untranslated, "text without a translation", "texts without a translation")
+        ));
+    }
+    if c.reviews > 0 {
+        parts.push(format!(
+            "{} (ask counsel to review again: `consentgen review`)",
+            plural(c.reviews, "stale review", "stale reviews")
+        ));
+    }
+    format!("check found {}\n", parts.join(", and "))
 }
 
 /// Prints to standard output; a closed pipe (`consentgen explain CA | head`)

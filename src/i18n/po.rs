@@ -96,32 +96,7 @@ enum Field {
 
 /// Reads a PO file.
 pub fn parse(text: &str) -> Result<PoFile, PoError> {
-    let mut file = PoFile::default();
-    let mut cur = Entry::default();
-    let mut started = false; // `cur` has a msgctxt or msgid
-    let mut field: Option<Field> = None;
-    let mut have_str = false;
-    let mut prev_ctxt = String::new();
-    let err = |line: usize, column: usize, message: String| PoError { line, column, message };
-    let finish =
-        |file: &mut PoFile, cur: &mut Entry, started: &mut bool, have_str: &mut bool| -> bool {
-            if !*started {
-                return true;
-            }
-            if !*have_str {
-                return false;
-            }
-            let e = std::mem::take(cur);
-            if e.id.is_empty() && e.ctxt.is_none() && !e.obsolete {
-                file.header = e.text;
-                file.header_comments = e.comments;
-            } else {
-                file.entries.push(e);
-            }
-            *started = false;
-            *have_str = false;
-            true
-        };
+    let mut reader = Reader::default();
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let mut line = raw.trim_end_matches('\r');
@@ -146,29 +121,7 @@ pub fn parse(text: &str) -> Result<PoFile, PoError> {
             previous = true;
             body = rest.trim_start();
         } else if let Some(rest) = body.strip_prefix('#') {
-            // A comment: it begins a new message if the last one is complete.
-            if started && have_str {
-                finish(&mut file, &mut cur, &mut started, &mut have_str);
-            } else if started {
-                return Err(err(
-                    line_no,
-                    1,
-                    "a comment inside a message, before its msgstr".into(),
-                ));
-            }
-            field = None;
-            let (kind, value) = match rest.chars().next() {
-                Some(c @ ('.' | ':' | ',')) => (Some(c), rest[1..].trim()),
-                _ => (None, rest.strip_prefix(' ').unwrap_or(rest)),
-            };
-            match kind {
-                Some('.') => cur.extracted.push(value.to_string()),
-                Some(':') => cur.references.extend(value.split_whitespace().map(str::to_string)),
-                Some(',') => cur.flags.extend(
-                    value.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()),
-                ),
-                _ => cur.comments.push(value.to_string()),
-            }
+            reader.comment(line_no, rest)?;
             continue;
         }
         if body.is_empty() {
@@ -176,17 +129,7 @@ pub fn parse(text: &str) -> Result<PoFile, PoError> {
         }
         let column = line.len() - body.len() + 1;
         if body.starts_with('"') {
-            let Some(f) = field else {
-                return Err(err(line_no, column, "a string outside a msgid or msgstr".into()));
-            };
-            let s = unquote(body).map_err(|(c, m)| err(line_no, column + c, m))?;
-            match f {
-                Field::Ctxt => cur.ctxt.get_or_insert_with(String::new).push_str(&s),
-                Field::Id => cur.id.push_str(&s),
-                Field::Str => cur.text.push_str(&s),
-                Field::PrevCtxt => prev_ctxt.push_str(&s),
-                Field::PrevId => cur.previous.get_or_insert_with(String::new).push_str(&s),
-            }
+            reader.string(line_no, column, body)?;
             continue;
         }
         let (keyword, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
@@ -194,71 +137,181 @@ pub fn parse(text: &str) -> Result<PoFile, PoError> {
         let value_column = line.len() - rest.len() + 1;
         let value = || unquote(rest).map_err(|(c, m)| err(line_no, value_column + c, m));
         if previous {
-            match keyword {
-                "msgctxt" => {
-                    prev_ctxt = value()?;
-                    field = Some(Field::PrevCtxt);
-                }
-                "msgid" => {
-                    cur.previous = Some(value()?);
-                    field = Some(Field::PrevId);
-                }
-                _ => {
-                    return Err(err(line_no, column, format!("`#| {keyword}` is not understood")));
-                }
-            }
-            continue;
+            reader.previous(line_no, column, keyword, value)?;
+        } else {
+            reader.keyword(line_no, column, keyword, obsolete, value)?;
         }
-        match keyword {
-            "msgctxt" | "msgid" if started && have_str => {
-                finish(&mut file, &mut cur, &mut started, &mut have_str);
-            }
-            _ => {}
+    }
+    if !reader.finish() {
+        let line = text.lines().count().max(1);
+        return Err(err(line, 1, "the last message has no msgstr".into()));
+    }
+    Ok(reader.file)
+}
+
+/// A problem at a line and column.
+fn err(line: usize, column: usize, message: String) -> PoError {
+    PoError { line, column, message }
+}
+
+/// The state of reading a PO file: the messages read, and the one being read.
+#[derive(Default)]
+struct Reader {
+    /// The file so far.
+    file: PoFile,
+    /// The message being read.
+    cur: Entry,
+    /// `cur` has a msgctxt or msgid.
+    started: bool,
+    /// The field a line of only a string continues.
+    field: Option<Field>,
+    /// `cur` has its msgstr.
+    have_str: bool,
+    /// The previous context of a fuzzy message (`#| msgctxt`): read, not kept.
+    prev_ctxt: String,
+}
+
+impl Reader {
+    /// Ends the message being read, if there is one: the header goes to the
+    /// file's header, any other message to its entries. False if it has no
+    /// msgstr yet.
+    fn finish(&mut self) -> bool {
+        if !self.started {
+            return true;
         }
+        if !self.have_str {
+            return false;
+        }
+        let e = std::mem::take(&mut self.cur);
+        if e.id.is_empty() && e.ctxt.is_none() && !e.obsolete {
+            self.file.header = e.text;
+            self.file.header_comments = e.comments;
+        } else {
+            self.file.entries.push(e);
+        }
+        self.started = false;
+        self.have_str = false;
+        true
+    }
+
+    /// A comment line (`rest` is what follows its `#`): it begins a new
+    /// message if the last one is complete, and is kept as an extracted
+    /// comment (`#.`), references (`#:`), flags (`#,`) or a translator's comment.
+    fn comment(&mut self, line_no: usize, rest: &str) -> Result<(), PoError> {
+        if self.started && self.have_str {
+            self.finish();
+        } else if self.started {
+            return Err(err(line_no, 1, "a comment inside a message, before its msgstr".into()));
+        }
+        self.field = None;
+        let (kind, value) = match rest.chars().next() {
+            Some(c @ ('.' | ':' | ',')) => (Some(c), rest[1..].trim()),
+            _ => (None, rest.strip_prefix(' ').unwrap_or(rest)),
+        };
+        let cur = &mut self.cur;
+        match kind {
+            Some('.') => cur.extracted.push(value.to_string()),
+            Some(':') => cur.references.extend(value.split_whitespace().map(str::to_string)),
+            Some(',') => cur
+                .flags
+                .extend(value.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty())),
+            _ => cur.comments.push(value.to_string()),
+        }
+        Ok(())
+    }
+
+    /// A line of only a quoted string: it continues the field last begun.
+    fn string(&mut self, line_no: usize, column: usize, body: &str) -> Result<(), PoError> {
+        let Some(f) = self.field else {
+            return Err(err(line_no, column, "a string outside a msgid or msgstr".into()));
+        };
+        let s = unquote(body).map_err(|(c, m)| err(line_no, column + c, m))?;
+        match f {
+            Field::Ctxt => self.cur.ctxt.get_or_insert_with(String::new).push_str(&s),
+            Field::Id => self.cur.id.push_str(&s),
+            Field::Str => self.cur.text.push_str(&s),
+            Field::PrevCtxt => self.prev_ctxt.push_str(&s),
+            Field::PrevId => self.cur.previous.get_or_insert_with(String::new).push_str(&s),
+        }
+        Ok(())
+    }
+
+    /// A keyword line of a fuzzy message's previous English (`#| msgctxt`,
+    /// `#| msgid`); `value` reads the string after the keyword.
+    fn previous(
+        &mut self,
+        line_no: usize,
+        column: usize,
+        keyword: &str,
+        value: impl Fn() -> Result<String, PoError>,
+    ) -> Result<(), PoError> {
         match keyword {
             "msgctxt" => {
-                if started {
-                    return Err(err(line_no, column, "msgctxt after msgid".into()));
-                }
-                cur.ctxt = Some(value()?);
-                cur.obsolete = obsolete;
-                started = true;
-                field = Some(Field::Ctxt);
+                self.prev_ctxt = value()?;
+                self.field = Some(Field::PrevCtxt);
             }
             "msgid" => {
-                if started && (!cur.id.is_empty() || field == Some(Field::Id)) {
-                    return Err(err(line_no, column, "a second msgid without a msgstr".into()));
+                self.cur.previous = Some(value()?);
+                self.field = Some(Field::PrevId);
+            }
+            _ => {
+                return Err(err(line_no, column, format!("`#| {keyword}` is not understood")));
+            }
+        }
+        Ok(())
+    }
+
+    /// A keyword line (`msgctxt`, `msgid`, `msgstr`), of an obsolete message
+    /// (`#~`) or not; `value` reads the string after the keyword. A msgctxt
+    /// or msgid after a complete message begins the next one.
+    fn keyword(
+        &mut self,
+        line_no: usize,
+        column: usize,
+        keyword: &str,
+        obsolete: bool,
+        value: impl Fn() -> Result<String, PoError>,
+    ) -> Result<(), PoError> {
+        if matches!(keyword, "msgctxt" | "msgid") && self.started && self.have_str {
+            self.finish();
+        }
+        let at = |message: &str| err(line_no, column, message.into());
+        match keyword {
+            "msgctxt" => {
+                if self.started {
+                    return Err(at("msgctxt after msgid"));
                 }
-                cur.id = value()?;
-                cur.obsolete = obsolete;
-                cur.line = line_no;
-                started = true;
-                field = Some(Field::Id);
+                self.cur.ctxt = Some(value()?);
+                self.cur.obsolete = obsolete;
+                self.started = true;
+                self.field = Some(Field::Ctxt);
+            }
+            "msgid" => {
+                if self.started && (!self.cur.id.is_empty() || self.field == Some(Field::Id)) {
+                    return Err(at("a second msgid without a msgstr"));
+                }
+                self.cur.id = value()?;
+                self.cur.obsolete = obsolete;
+                self.cur.line = line_no;
+                self.started = true;
+                self.field = Some(Field::Id);
             }
             "msgstr" => {
-                if !started || field == Some(Field::Ctxt) {
-                    return Err(err(line_no, column, "msgstr without a msgid".into()));
+                if !self.started || self.field == Some(Field::Ctxt) {
+                    return Err(at("msgstr without a msgid"));
                 }
-                if have_str {
-                    return Err(err(line_no, column, "a second msgstr for one msgid".into()));
+                if self.have_str {
+                    return Err(at("a second msgstr for one msgid"));
                 }
-                cur.text = value()?;
-                have_str = true;
-                field = Some(Field::Str);
+                self.cur.text = value()?;
+                self.have_str = true;
+                self.field = Some(Field::Str);
             }
             "msgid_plural" => {
-                return Err(err(
-                    line_no,
-                    column,
-                    "plural forms (msgid_plural) are not used by consentgen".into(),
-                ));
+                return Err(at("plural forms (msgid_plural) are not used by consentgen"));
             }
             k if k.starts_with("msgstr[") => {
-                return Err(err(
-                    line_no,
-                    column,
-                    "plural forms (msgstr[n]) are not used by consentgen".into(),
-                ));
+                return Err(at("plural forms (msgstr[n]) are not used by consentgen"));
             }
             other => {
                 return Err(err(
@@ -268,12 +321,8 @@ pub fn parse(text: &str) -> Result<PoFile, PoError> {
                 ));
             }
         }
+        Ok(())
     }
-    if !finish(&mut file, &mut cur, &mut started, &mut have_str) {
-        let line = text.lines().count().max(1);
-        return Err(err(line, 1, "the last message has no msgstr".into()));
-    }
-    Ok(file)
 }
 
 /// The text of one C-escaped quoted string; the error's column is relative.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{closest, parse_toml, read_input};
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::model::{Decision, Lang, Profession, Reviews, topic_names};
+use crate::model::{Decision, Lang, Profession, Review, Reviews, topic_names};
 
 /// The reviews file of a practice, as loaded.
 #[derive(Clone, Debug, Default)]
@@ -54,6 +54,9 @@ pub const REPLACEABLE: &[&str] = &[
     "telehealth",
 ];
 
+/// What the types of `reviews.toml` cannot check, review by review: its
+/// names, hash, decision, reviewer, and one review per state, topic and
+/// professions.
 fn check(
     file: FileId,
     reviews: &Reviews,
@@ -65,85 +68,10 @@ fn check(
     let mut seen: Vec<(String, String, Vec<Profession>)> = Vec::new();
     for r in &reviews.review {
         let state = r.state.get_ref();
-        if !known_states.contains(&state.as_str()) {
-            let mut d = Diagnostic::error("unknown-state", format!("unknown state `{state}`"))
-                .at(file, r.state.span())
-                .with_label("not a state of the rule files");
-            if let Some(best) = closest(state, known_states) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            }
-            diags.push(d);
-        }
         let topic = r.topic.get_ref();
-        if !topics.contains(&topic.as_str()) {
-            let mut d = Diagnostic::error("unknown-topic", format!("unknown topic `{topic}`"))
-                .at(file, r.topic.span())
-                .with_label("not a topic of the rule files");
-            if let Some(best) = closest(topic, &topics) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            }
-            diags.push(d.with_hint(format!("topics: {}", topics.join(", "))));
-        }
-        let hash = r.hash.get_ref();
-        if hash.len() != 64
-            || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
-            diags.push(
-                Diagnostic::error("bad-hash", "`hash` must be 64 lower-case hex digits")
-                    .at(file, r.hash.span())
-                    .with_label("not a hash `consentgen review` printed")
-                    .with_hint(format!(
-                        "copy the `hash` that `consentgen review {state}` prints for this topic"
-                    )),
-            );
-        }
-        if *r.decision.get_ref() == Decision::Replace && !REPLACEABLE.contains(&topic.as_str()) {
-            diags.push(
-                Diagnostic::error(
-                    "not-replaceable",
-                    format!("`{topic}` cannot be replaced with the practice's own text"),
-                )
-                .at(file, r.decision.span())
-                .with_hint(format!(
-                    "`replace` works for {}; decide `accept` or `reject` here",
-                    REPLACEABLE.join(", ")
-                )),
-            );
-        }
-        if *r.decision.get_ref() == Decision::Replace {
-            for lang in
-                languages.iter().filter(|l| **l != Lang::En && !r.translations.contains_key(l))
-            {
-                diags.push(
-                    Diagnostic::error("replace-needs-translation", format!("a `replace` decision needs its text in `{}` too", lang.code()))
-                        .at(file, r.decision.span())
-                        .with_hint(format!("add `translations = {{ {} = \"...\" }}`: the practice's forms are built in that language", lang.code())),
-                );
-            }
-            for (field, missing) in [("text", r.text.is_none()), ("citation", r.citation.is_none())]
-            {
-                if missing {
-                    diags.push(
-                        Diagnostic::error(
-                            "replace-needs-text",
-                            format!("a `replace` decision needs `{field}`"),
-                        )
-                        .at(file, r.decision.span())
-                        .with_label("this decision")
-                        .with_hint("give `text` (the sentence the forms state) and `citation` (as a lawyer writes it), or decide `accept` or `reject`"),
-                    );
-                }
-            }
-        } else if let Some(t) = &r.text {
-            diags.push(
-                Diagnostic::error(
-                    "text-without-replace",
-                    "`text` goes with `decision = \"replace\"` only",
-                )
-                .at(file, t.span())
-                .with_hint("remove `text`, or set `decision = \"replace\"`"),
-            );
-        }
+        check_names(file, r, known_states, &topics, &mut diags);
+        check_hash(file, r, &mut diags);
+        check_decision(file, r, languages, &mut diags);
         if r.reviewer.get_ref().trim().is_empty() {
             diags.push(
                 Diagnostic::error("empty-reviewer", "`reviewer` is empty")
@@ -168,4 +96,103 @@ fn check(
         seen.push(key);
     }
     diags
+}
+
+/// A review's state and topic: each must be one the rule files know, with
+/// the closest known name as a hint.
+fn check_names(
+    file: FileId,
+    r: &Review,
+    known_states: &[&str],
+    topics: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let state = r.state.get_ref();
+    if !known_states.contains(&state.as_str()) {
+        let mut d = Diagnostic::error("unknown-state", format!("unknown state `{state}`"))
+            .at(file, r.state.span())
+            .with_label("not a state of the rule files");
+        if let Some(best) = closest(state, known_states) {
+            d = d.with_hint(format!("did you mean `{best}`?"));
+        }
+        diags.push(d);
+    }
+    let topic = r.topic.get_ref();
+    if !topics.contains(&topic.as_str()) {
+        let mut d = Diagnostic::error("unknown-topic", format!("unknown topic `{topic}`"))
+            .at(file, r.topic.span())
+            .with_label("not a topic of the rule files");
+        if let Some(best) = closest(topic, topics) {
+            d = d.with_hint(format!("did you mean `{best}`?"));
+        }
+        diags.push(d.with_hint(format!("topics: {}", topics.join(", "))));
+    }
+}
+
+/// A review's hash: 64 lower-case hex digits, as `consentgen review` prints.
+fn check_hash(file: FileId, r: &Review, diags: &mut Vec<Diagnostic>) {
+    let hash = r.hash.get_ref();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        let state = r.state.get_ref();
+        diags.push(
+            Diagnostic::error("bad-hash", "`hash` must be 64 lower-case hex digits")
+                .at(file, r.hash.span())
+                .with_label("not a hash `consentgen review` printed")
+                .with_hint(format!(
+                    "copy the `hash` that `consentgen review {state}` prints for this topic"
+                )),
+        );
+    }
+}
+
+/// A review's decision: `replace` only for a replaceable topic, and with
+/// its text in every language the forms are built in, and its `text` and
+/// `citation`; `text` with no other decision.
+fn check_decision(file: FileId, r: &Review, languages: &[Lang], diags: &mut Vec<Diagnostic>) {
+    let topic = r.topic.get_ref();
+    if *r.decision.get_ref() == Decision::Replace && !REPLACEABLE.contains(&topic.as_str()) {
+        diags.push(
+            Diagnostic::error(
+                "not-replaceable",
+                format!("`{topic}` cannot be replaced with the practice's own text"),
+            )
+            .at(file, r.decision.span())
+            .with_hint(format!(
+                "`replace` works for {}; decide `accept` or `reject` here",
+                REPLACEABLE.join(", ")
+            )),
+        );
+    }
+    if *r.decision.get_ref() == Decision::Replace {
+        for lang in languages.iter().filter(|l| **l != Lang::En && !r.translations.contains_key(l))
+        {
+            diags.push(
+                Diagnostic::error("replace-needs-translation", format!("a `replace` decision needs its text in `{}` too", lang.code()))
+                    .at(file, r.decision.span())
+                    .with_hint(format!("add `translations = {{ {} = \"...\" }}`: the practice's forms are built in that language", lang.code())),
+            );
+        }
+        for (field, missing) in [("text", r.text.is_none()), ("citation", r.citation.is_none())] {
+            if missing {
+                diags.push(
+                    Diagnostic::error(
+                        "replace-needs-text",
+                        format!("a `replace` decision needs `{field}`"),
+                    )
+                    .at(file, r.decision.span())
+                    .with_label("this decision")
+                    .with_hint("give `text` (the sentence the forms state) and `citation` (as a lawyer writes it), or decide `accept` or `reject`"),
+                );
+            }
+        }
+    } else if let Some(t) = &r.text {
+        diags.push(
+            Diagnostic::error(
+                "text-without-replace",
+                "`text` goes with `decision = \"replace\"` only",
+            )
+            .at(file, t.span())
+            .with_hint("remove `text`, or set `decision = \"replace\"`"),
+        );
+    }
 }

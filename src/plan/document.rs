@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::i18n::Language;
 use crate::io::sha256_hex;
+use crate::lint::required::Missing;
 use crate::load::{Inputs, LoadedJurisdiction};
 use crate::manifest::RuleUse;
 use crate::model::{Clinician, Profession, topic};
@@ -150,13 +151,7 @@ pub fn render_variant(
 ) -> Result<Document, Diagnostic> {
     let used = inputs.templates.variables(doc);
     let notice = crate::model::Doc::parse(doc) == Some(crate::model::Doc::PrivacyNotice);
-    // The notice carries the date the practice gives it, never one the
-    // tool picks: a revision needs a new date (45 C.F.R. § 164.520(c)(2)(iv)).
-    let notice_date = inputs.practice.privacy.notice_effective.or(inputs.practice.effective);
-    let effective = match notice_date {
-        Some(d) if notice => d,
-        _ => scope.effective_date(inputs.practice.effective, &used, as_of),
-    };
+    let effective = document_date(inputs, scope, notice, &used, as_of);
     // The care team: clinicians licensed here on the document's date and on
     // the day it is handed out.
     let team: Vec<&Clinician> = inputs
@@ -170,25 +165,15 @@ pub fn render_variant(
     let team_ctx: Vec<ClinicianContext> =
         team.iter().map(|c| scope.clinician(inputs, c, effective)).collect();
     let named = clinician.map(|c| scope.clinician(inputs, c, effective));
-    let rules_name = &scope.name;
     let lang = scope.lang;
     let ctx = DocContext {
         practice: &scope.practice,
         jurisdiction: JurisdictionContext {
             code: scope.state.to_string(),
-            name: rules_name.clone(),
+            name: scope.name.clone(),
             last_reviewed: scope.jurisdiction.rules.last_reviewed.get_ref().to_string(),
         },
-        doc: DocInfo {
-            id: doc.to_string(),
-            effective: lang.date(effective),
-            version: inputs.practice.forms_version.clone(),
-            couple: variant != Variant::Usual,
-            partner: match variant {
-                Variant::Partner(n) => Some(n),
-                _ => None,
-            },
-        },
+        doc: doc_info(inputs, lang, doc, effective, variant),
         care_team: &team_ctx,
         associates: match &named {
             Some(c) => c.associate,
@@ -203,7 +188,79 @@ pub fn render_variant(
     let rendered = render::from_markdown(markdown, lang);
     let score =
         crate::lint::readability::score(&render::markdown::events(&rendered.markdown), lang.lang);
-    let rules = scope
+    let rules = rule_uses(scope, &used, &topics, &professions);
+    let missing = missing_elements(inputs, scope, doc, &rendered.text, &topics);
+    let meta = page_meta(inputs, scope, doc, clinician, variant, effective, &rendered.title);
+    let notice_text = notice.then(|| {
+        let date = lang.date(effective);
+        sha256_hex(rendered.markdown.replace(&date, "").as_bytes())
+    });
+    Ok(Document {
+        lang: lang.lang,
+        state: scope.state.to_string(),
+        id: doc.to_string(),
+        clinician: clinician.map(|c| c.id.get_ref().clone()),
+        rendered,
+        score,
+        rules,
+        effective,
+        missing,
+        notice_text,
+        meta,
+        packet: false,
+    })
+}
+
+/// The date a document states: for the privacy notice, the date the
+/// practice gives it, never one the tool picks (a revision needs a new
+/// date, 45 C.F.R. § 164.520(c)(2)(iv)); otherwise the scope's effective
+/// date for the topics its template uses (`used`).
+fn document_date(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    notice: bool,
+    used: &[String],
+    as_of: Date,
+) -> Date {
+    let notice_date = inputs.practice.privacy.notice_effective.or(inputs.practice.effective);
+    match notice_date {
+        Some(d) if notice => d,
+        _ => scope.effective_date(inputs.practice.effective, used, as_of),
+    }
+}
+
+/// What the template sees of the document itself: its id, date, version,
+/// and which copy it is (a couple's, or one partner's).
+fn doc_info(
+    inputs: &Inputs,
+    lang: &Language<'_>,
+    doc: &str,
+    effective: Date,
+    variant: Variant,
+) -> DocInfo {
+    DocInfo {
+        id: doc.to_string(),
+        effective: lang.date(effective),
+        version: inputs.practice.forms_version.clone(),
+        couple: variant != Variant::Usual,
+        partner: match variant {
+            Variant::Partner(n) => Some(n),
+            _ => None,
+        },
+    }
+}
+
+/// The rule versions a document used: each topic its template uses
+/// (`used`), with its date, citations, whether it is confirmed, a hash of
+/// its value as the template saw it (`topics`), and counsel's current
+/// reviews of it for these professions.
+fn rule_uses(
+    scope: &StateScope<'_>,
+    used: &[String],
+    topics: &BTreeMap<&'static str, Value>,
+    professions: &[Profession],
+) -> Vec<RuleUse> {
+    scope
         .resolved
         .iter()
         .filter(|r| used.iter().any(|u| u == r.topic))
@@ -230,28 +287,54 @@ pub fn render_variant(
                 .map(|u| u.reviewed.clone())
                 .collect(),
         })
-        .collect();
-    let missing = inputs
+        .collect()
+}
+
+/// The required elements the rendered document (`text`) lacks, by the
+/// practice's requirements for it (none if it has none).
+fn missing_elements(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    doc: &str,
+    text: &str,
+    topics: &BTreeMap<&'static str, Value>,
+) -> Vec<Missing> {
+    inputs
         .requirements
         .get(doc)
         .map(|els| {
             crate::lint::required::missing(
                 els,
-                &rendered.text,
-                &topics,
+                text,
+                topics,
                 &scope.practice.services,
-                lang.lang,
+                scope.lang.lang,
                 |name| inputs.templates.files.get(name).map(|f| f.text.as_str()),
             )
         })
-        .unwrap_or_default();
-    let meta = PageMeta {
-        title: rendered.title.clone(),
+        .unwrap_or_default()
+}
+
+/// The page's metadata: title, practice, language, state, the document's
+/// name (a partner's copy in a couple's packet has fields of its own), its
+/// clinician, version and date, keywords, type size and logo.
+fn page_meta(
+    inputs: &Inputs,
+    scope: &StateScope<'_>,
+    doc: &str,
+    clinician: Option<&Clinician>,
+    variant: Variant,
+    effective: Date,
+    title: &str,
+) -> PageMeta {
+    let lang = scope.lang;
+    let rules_name = &scope.name;
+    PageMeta {
+        title: title.to_string(),
         practice: inputs.practice.name.get_ref().clone(),
         lang: lang.lang.code(),
         state: scope.state.to_string(),
         state_name: rules_name.clone(),
-        // In a couple's packet, each partner's copy has fields of its own.
         document: match variant {
             Variant::Partner(n) => format!("{doc}.partner-{n}"),
             _ => doc.to_string(),
@@ -271,25 +354,7 @@ pub fn render_variant(
         forms: None,
         hash: None,
         ui: lang.ui.clone(),
-    };
-    let notice_text = notice.then(|| {
-        let date = lang.date(effective);
-        sha256_hex(rendered.markdown.replace(&date, "").as_bytes())
-    });
-    Ok(Document {
-        lang: lang.lang,
-        state: scope.state.to_string(),
-        id: doc.to_string(),
-        clinician: clinician.map(|c| c.id.get_ref().clone()),
-        rendered,
-        score,
-        rules,
-        effective,
-        missing,
-        notice_text,
-        meta,
-        packet: false,
-    })
+    }
 }
 
 /// The smallest type size a state allows a release form, from its

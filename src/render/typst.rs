@@ -367,22 +367,7 @@ impl<'a, 'e> Writer<'a, 'e> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.out.push_str("\n\n"),
-            TagEnd::Heading(_) => {
-                if let Some(Frame::Heading { level, has_text, saved, .. }) = self.frames.pop() {
-                    let title = std::mem::replace(&mut self.out, saved);
-                    // PDF/UA-1 refuses a heading without text, a first heading
-                    // below level 1 and a skipped level (`#` then `###`); a
-                    // template may have any of them. An empty heading is left
-                    // out; a heading goes at most one level below the last.
-                    if has_text {
-                        let level = level.min(self.last_heading + 1);
-                        self.last_heading = level;
-                        self.out.push_str(&format!("#heading(level: {level})["));
-                        self.out.push_str(&title);
-                        self.out.push_str("];\n\n");
-                    }
-                }
-            }
+            TagEnd::Heading(_) => self.end_heading(),
             TagEnd::BlockQuote(_) => self.out.push_str("];\n\n"),
             TagEnd::CodeBlock => {
                 if let Some(Frame::Code { saved }) = self.frames.pop() {
@@ -399,26 +384,7 @@ impl<'a, 'e> Writer<'a, 'e> {
                     }
                 }
             }
-            TagEnd::List(_) => {
-                if let Some(Frame::List { start, items, saved }) = self.frames.pop() {
-                    self.out = saved;
-                    // A short list stays on one page.
-                    let short = items.len() <= 4;
-                    if short {
-                        self.out.push_str("#block(breakable: false)[");
-                    }
-                    match start {
-                        Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
-                        None => self.out.push_str("#list("),
-                    }
-                    for item in items {
-                        self.out.push('[');
-                        self.out.push_str(&item);
-                        self.out.push_str("], ");
-                    }
-                    self.out.push_str(if short { ")];\n\n" } else { ");\n\n" });
-                }
-            }
+            TagEnd::List(_) => self.end_list(),
             TagEnd::TableCell => {
                 if let Some(Frame::Cell { saved }) = self.frames.pop() {
                     let cell = std::mem::replace(&mut self.out, saved);
@@ -435,35 +401,7 @@ impl<'a, 'e> Writer<'a, 'e> {
                 }
             }
             TagEnd::TableRow => {}
-            TagEnd::Table => {
-                if let Some(Frame::Table { aligns, header, cells, saved, .. }) = self.frames.pop() {
-                    self.out = saved;
-                    let align: Vec<&str> = aligns
-                        .iter()
-                        .map(|a| match a {
-                            Alignment::Center => "center",
-                            Alignment::Right => "right",
-                            Alignment::None | Alignment::Left => "left",
-                        })
-                        .collect();
-                    self.out.push_str(&format!(
-                        "#table(columns: {}, align: ({},), ",
-                        aligns.len().max(1),
-                        align.join(", ")
-                    ));
-                    if !header.is_empty() {
-                        self.out.push_str("table.header(");
-                        for h in header {
-                            self.out.push_str(&format!("strong[{h}], "));
-                        }
-                        self.out.push_str("), ");
-                    }
-                    for c in cells {
-                        self.out.push_str(&format!("[{c}], "));
-                    }
-                    self.out.push_str(");\n\n");
-                }
-            }
+            TagEnd::Table => self.end_table(),
             TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
@@ -477,6 +415,79 @@ impl<'a, 'e> Writer<'a, 'e> {
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+
+    /// The end of a heading: its text as a `#heading`, unless it has none.
+    fn end_heading(&mut self) {
+        if let Some(Frame::Heading { level, has_text, saved, .. }) = self.frames.pop() {
+            let title = std::mem::replace(&mut self.out, saved);
+            // PDF/UA-1 refuses a heading without text, a first heading
+            // below level 1 and a skipped level (`#` then `###`); a
+            // template may have any of them. An empty heading is left
+            // out; a heading goes at most one level below the last.
+            if has_text {
+                let level = level.min(self.last_heading + 1);
+                self.last_heading = level;
+                self.out.push_str(&format!("#heading(level: {level})["));
+                self.out.push_str(&title);
+                self.out.push_str("];\n\n");
+            }
+        }
+    }
+
+    /// The end of a list: its items as an `#enum` or `#list`, kept on one
+    /// page when it is short.
+    fn end_list(&mut self) {
+        if let Some(Frame::List { start, items, saved }) = self.frames.pop() {
+            self.out = saved;
+            // A short list stays on one page.
+            let short = items.len() <= 4;
+            if short {
+                self.out.push_str("#block(breakable: false)[");
+            }
+            match start {
+                Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                None => self.out.push_str("#list("),
+            }
+            for item in items {
+                self.out.push('[');
+                self.out.push_str(&item);
+                self.out.push_str("], ");
+            }
+            self.out.push_str(if short { ")];\n\n" } else { ");\n\n" });
+        }
+    }
+
+    /// The end of a table: a `#table` with its columns' alignment, its
+    /// header cells in bold, then its cells.
+    fn end_table(&mut self) {
+        if let Some(Frame::Table { aligns, header, cells, saved, .. }) = self.frames.pop() {
+            self.out = saved;
+            let align: Vec<&str> = aligns
+                .iter()
+                .map(|a| match a {
+                    Alignment::Center => "center",
+                    Alignment::Right => "right",
+                    Alignment::None | Alignment::Left => "left",
+                })
+                .collect();
+            self.out.push_str(&format!(
+                "#table(columns: {}, align: ({},), ",
+                aligns.len().max(1),
+                align.join(", ")
+            ));
+            if !header.is_empty() {
+                self.out.push_str("table.header(");
+                for h in header {
+                    self.out.push_str(&format!("strong[{h}], "));
+                }
+                self.out.push_str("), ");
+            }
+            for c in cells {
+                self.out.push_str(&format!("[{c}], "));
+            }
+            self.out.push_str(");\n\n");
         }
     }
 }

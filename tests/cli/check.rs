@@ -1,6 +1,8 @@
 //! The CI loop: build, check, change a rule, check, diff, rebuild, check;
 //! and `--message-format json`.
 
+use std::path::Path;
+
 use crate::util::{TestDir, json_lines};
 
 #[test]
@@ -13,6 +15,23 @@ fn build_check_edit_check_diff_rebuild_check() {
 
     // Keep the old rules for `diff`, then change New York's duty to warn.
     let old = t.copy_jurisdictions("old-rules");
+    let text = change_ny_duty_to_warn(&rules);
+    check_names_the_english_forms_stale(&t);
+    diff_names_the_change(&t, &old, &rules);
+    // The translator adds the Spanish: the Spanish forms are stale too.
+    add_the_translation(&t, &rules, &text);
+    diff_lists_what_check_calls_stale(&t, &old, &rules);
+
+    let run = t.run(["build", "--jurisdictions", "rules"]).ok();
+    // The forms that state the rule, in both languages: the confidentiality
+    // form, two clinicians' consents (HTML and PDF each) and two packets.
+    assert!(run.stderr.contains(" 16 made, "), "{}", run.stderr);
+    t.run(["check", "--jurisdictions", "rules"]).status(0);
+}
+
+/// Changes the trigger of New York's duty to warn in `rules`; returns the
+/// file's text as it was.
+fn change_ny_duty_to_warn(rules: &Path) -> String {
     let ny = rules.join("NY.toml");
     let text = std::fs::read_to_string(&ny).unwrap();
     let changed = text.replacen(
@@ -22,7 +41,13 @@ fn build_check_edit_check_diff_rebuild_check() {
     );
     assert_ne!(text, changed);
     std::fs::write(&ny, changed).unwrap();
+    text
+}
 
+/// After the change, `check` calls stale the English forms that state the
+/// rule and says why, holds back the Spanish ones for want of a
+/// translation, and leaves California alone.
+fn check_names_the_english_forms_stale(t: &TestDir) {
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     let stale: Vec<&str> = run.stderr.lines().filter_map(|l| l.strip_prefix("stale: ")).collect();
     // The forms that state the rule (the limits of confidentiality, and
@@ -59,7 +84,11 @@ fn build_check_edit_check_diff_rebuild_check() {
         run.stderr
     );
     assert!(!run.stderr.contains("CA/"), "California is not affected:\n{}", run.stderr);
+}
 
+/// `diff` of the old and new rules shows the changed value and the English
+/// documents it changes, and nothing of California.
+fn diff_names_the_change(t: &TestDir, old: &Path, rules: &Path) {
     let diff = t.run(["diff", old.to_str().unwrap(), rules.to_str().unwrap()]).ok();
     assert!(diff.stdout.contains("NY `duty_to_warn`"), "{}", diff.stdout);
     assert!(diff.stdout.contains("trigger: \"is, in our professional judgment"), "{}", diff.stdout);
@@ -69,7 +98,11 @@ fn build_check_edit_check_diff_rebuild_check() {
         diff.stdout
     );
     assert!(!diff.stdout.contains("CA "), "{}", diff.stdout);
-    // The translator adds the Spanish: the Spanish forms are stale too.
+}
+
+/// Adds the Spanish of the changed trigger to the rules' catalog; `text` is
+/// NY.toml as it was before the change.
+fn add_the_translation(t: &TestDir, rules: &Path, text: &str) {
     let english =
         text.lines().find(|l| l.contains("is, in our professional judgment, likely")).unwrap();
     let english = english.split_once('"').unwrap().1.trim_end().trim_end_matches('"');
@@ -83,10 +116,14 @@ fn build_check_edit_check_diff_rebuild_check() {
              msgctxt \"duty_to_warn.trigger\"\nmsgid \"{english}\"\nmsgstr \"según nuestro juicio clínico, es probable que actúe de una forma que le haría un daño grave a sí mismo o a otras personas\"\n"
         ),
     );
+}
+
+/// Translated, the Spanish forms are stale too, and `diff` names the
+/// documents and packets `check` calls stale, and no others.
+fn diff_lists_what_check_calls_stale(t: &TestDir, old: &Path, rules: &Path) {
     let run = t.run(["check", "--jurisdictions", "rules"]).status(1);
     assert!(!run.stderr.contains("untranslated"), "{}", run.stderr);
     assert!(run.stderr.contains("stale: NY/es/confidentiality.pdf"), "{}", run.stderr);
-    // `diff` names the documents and packets `check` calls stale, and no others.
     let mut stale: Vec<&str> = run
         .stderr
         .lines()
@@ -101,12 +138,6 @@ fn build_check_edit_check_diff_rebuild_check() {
     let (_, listed) = diff.stdout.split_once("documents that change:\n").expect("a list");
     let listed: Vec<&str> = listed.lines().map(str::trim).collect();
     assert_eq!(listed, stale, "{}", diff.stdout);
-
-    let run = t.run(["build", "--jurisdictions", "rules"]).ok();
-    // The forms that state the rule, in both languages: the confidentiality
-    // form, two clinicians' consents (HTML and PDF each) and two packets.
-    assert!(run.stderr.contains(" 16 made, "), "{}", run.stderr);
-    t.run(["check", "--jurisdictions", "rules"]).status(0);
 }
 
 #[test]
