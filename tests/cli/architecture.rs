@@ -3,7 +3,8 @@
 //! comments or unit tests) are edges from its module to the module they
 //! name; a module may use its parent (`super::`), and no two modules may
 //! reach each other, at the level of the top modules (`plan`, `render`) and
-//! of their files (`plan::stale`, `render::views`).
+//! of their files (`plan::stale`, `render::views`). And no file of the
+//! program or its tests passes 600 lines, no function 100.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -157,4 +158,79 @@ fn no_module_imports_a_module_that_imports_it() {
             "import cycles at level {level} (move the shared types below both): {found:?}"
         );
     }
+}
+
+/// Every `.rs` file under `src/` and `tests/` (and `build.rs`), with its text.
+fn rust_files() -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let name = p.strip_prefix(root).unwrap().display().to_string();
+                out.push((name, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let root = crate::util::root();
+    let mut out = Vec::new();
+    walk(&root, &root.join("src"), &mut out);
+    walk(&root, &root.join("tests"), &mut out);
+    out.push(("build.rs".into(), std::fs::read_to_string(root.join("build.rs")).unwrap()));
+    out.sort();
+    out
+}
+
+/// Each function of a file (formatted by rustfmt) with its first line and
+/// its length in lines, from its `fn` line to the `}` at its indentation.
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let indent = &line[..line.len() - code.len()];
+        let mut rest = code;
+        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe "] {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        let Some(name) = rest.strip_prefix("fn ") else { continue };
+        if code.ends_with(';') {
+            continue; // a declaration in a trait
+        }
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let close = format!("{indent}}}");
+        let end = if code.ends_with('}') {
+            i
+        } else {
+            (i + 1..lines.len()).find(|&j| lines[j] == close).unwrap_or(i)
+        };
+        out.push((name, i + 1, end - i + 1));
+    }
+    out
+}
+
+#[test]
+fn the_length_finder_measures_a_function_to_its_closing_brace() {
+    let text = "fn a() {}\n\nimpl X {\n    pub fn b(\n        x: u8,\n    ) -> u8 {\n        x\n    }\n}\n";
+    assert_eq!(functions(text), [("a".into(), 1, 1), ("b".into(), 4, 5)]);
+}
+
+#[test]
+fn no_file_passes_600_lines_and_no_function_100() {
+    let files = rust_files();
+    assert!(files.iter().any(|(n, _)| n == "src/plan/mod.rs"), "the files are read");
+    let mut long = Vec::new();
+    for (name, text) in &files {
+        let n = text.lines().count();
+        if n > 600 {
+            long.push(format!("{name}: {n} lines"));
+        }
+        for (f, line, len) in functions(text) {
+            if len > 100 {
+                long.push(format!("{name}:{line}: fn {f}: {len} lines"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "split these along their own steps:\n{}", long.join("\n"));
 }
