@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::io::sha256_hex;
 use crate::load::Inputs;
-use crate::write::{MANIFEST, OutputFile, Staged};
+use crate::write::{MANIFEST, OutputFile};
 
 /// The tool's name, version and build, as `check` names it.
 pub fn tool_version() -> String {
@@ -229,8 +229,8 @@ impl Manifest {
     }
 
     /// The manifest of a build: the tool, the date, every input and every
-    /// output (`files`, each with what [`About`] it), sorted by path.
-    pub fn new(inputs: &Inputs, as_of: Date, files: &[(&Staged, About)]) -> Manifest {
+    /// output (made, kept, or carried from an earlier build), sorted by path.
+    pub fn new(inputs: &Inputs, as_of: Date, mut outputs: Vec<Output>) -> Manifest {
         let text_sha = |id| sha256_hex(inputs.sources.text(id).as_bytes());
         let mut input_list = vec![Input {
             path: inputs.sources.name(inputs.practice_file).to_string(),
@@ -257,14 +257,6 @@ impl Manifest {
                 keys: BTreeMap::new(),
             });
         }
-        let mut outputs: Vec<Output> = files
-            .iter()
-            .map(|(f, about)| Output {
-                path: f.path.clone(),
-                sha256: f.sha256.clone(),
-                about: about.clone(),
-            })
-            .collect();
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
         Manifest {
             tool: Tool {
@@ -281,12 +273,6 @@ impl Manifest {
             outputs,
             pending: Vec::new(),
         }
-    }
-
-    /// Adds the entries of outputs kept from an earlier build, as they were.
-    pub fn keep(&mut self, kept: Vec<Output>) {
-        self.outputs.extend(kept);
-        self.outputs.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// The manifest as a file to write.

@@ -6,8 +6,9 @@ use std::sync::{Arc, OnceLock};
 
 use crate::diag::Diagnostic;
 use crate::load::Inputs;
-use crate::manifest::{About, Manifest};
+use crate::manifest::{About, Manifest, Output};
 use crate::pdf::Engine;
+use crate::plan::spool::Part;
 use crate::plan::{Format, Plan, Planned, reusable};
 use crate::write::{OutputFile, Staged, Staging};
 
@@ -20,14 +21,16 @@ pub enum Produced {
     Reused,
 }
 
-/// One output, produced: its file, staged in the output folder, what the
-/// manifest records of it, and whether it was made or kept.
+/// One output, produced: its file, staged in the output folder, and
+/// whether it was made or kept. (What the manifest records of it beyond
+/// path and hash comes from the plan when the manifest is made, so that a
+/// build holds it once.)
 #[derive(Debug)]
 pub struct Product {
+    /// Its index in [`Plan::outputs`].
+    pub planned: usize,
     /// The file.
     pub file: Staged,
-    /// Its manifest entry beyond path and hash.
-    pub about: About,
     /// Made or kept.
     pub produced: Produced,
 }
@@ -53,19 +56,19 @@ pub fn produce(
         })
     };
     let progress = crate::progress::Progress::new(plan.outputs.len(), "files");
-    let make = |p: &Planned| -> Result<Product, Diagnostic> {
-        let about = plan.about(p);
+    let make = |planned: usize| -> Result<Product, Diagnostic> {
+        let p = &plan.outputs[planned];
         if let Some(sha256) = reusable(out, previous, p) {
             let file = Staged::in_place(&p.path, sha256);
-            return Ok(Product { file, about, produced: Produced::Reused });
+            return Ok(Product { planned, file, produced: Produced::Reused });
         }
         let bytes = match p.format {
             Format::Html => page(inputs, plan, p)?.into_bytes(),
             Format::Pdf => {
                 let d = &plan.documents[p.doc];
                 let ident = format!("consentgen/{}/{}", inputs.practice.name.get_ref(), p.path);
-                let (engine, body, meta, date) =
-                    (Arc::clone(engine()), d.rendered.typst.clone(), d.meta.to_json(), d.effective);
+                let body = plan.text(d, Part::Typst)?.into_owned();
+                let (engine, meta, date) = (Arc::clone(engine()), d.meta.to_json(), d.effective);
                 plan.budget
                     .run(move || engine.compile(&body, &meta, &ident, date))
                     .map_err(|o| budget_diagnostic(inputs, &d.name(), o))?
@@ -73,10 +76,11 @@ pub fn produce(
             }
         };
         let file = staging.stage(&p.path, &bytes).map_err(|e| write_diagnostic(&e))?;
-        Ok(Product { file, about, produced: Produced::Made })
+        Ok(Product { planned, file, produced: Produced::Made })
     };
-    let results = run_parallel(&plan.outputs, workers, |p| {
-        let r = make(p);
+    let indices: Vec<usize> = (0..plan.outputs.len()).collect();
+    let results = run_parallel(&indices, workers, |&i| {
+        let r = make(i);
         progress.inc();
         r
     });
@@ -164,7 +168,7 @@ fn page(inputs: &Inputs, plan: &Plan, p: &Planned) -> Result<String, Diagnostic>
     let d = &plan.documents[p.doc];
     let mut page = tera::Context::new();
     page.insert("meta", &d.meta);
-    page.insert("body", &d.rendered.html);
+    page.insert("body", &plan.text(d, Part::Html)?);
     page.insert("logo_src", &inputs.logo.as_ref().map(|l| l.data_url()));
     let pdf = plan.outputs.iter().any(|o| o.doc == p.doc && o.format == Format::Pdf);
     page.insert("pdf_href", &pdf.then(|| format!("{}.pdf", d.id)));
@@ -222,21 +226,24 @@ pub fn run_parallel<J: Sync, R: Send>(
 /// from an earlier build), as bytes to seal last.
 pub fn with_manifest(
     inputs: &Inputs,
-    as_of: crate::date::Date,
+    plan: &Plan,
     products: Vec<Product>,
     indexes: Vec<Staged>,
-    kept: Vec<crate::manifest::Output>,
+    kept: Vec<Output>,
 ) -> (Vec<Staged>, OutputFile) {
-    use crate::manifest::{About, Manifest};
-    let mut entries: Vec<(&Staged, About)> =
-        products.iter().map(|p| (&p.file, p.about.clone())).collect();
-    for index in &indexes {
-        entries.push((index, About { format: "html".into(), ..About::default() }));
+    let mut outputs = Vec::with_capacity(products.len() + indexes.len() + kept.len());
+    let mut files = Vec::with_capacity(products.len() + indexes.len());
+    for p in products {
+        let about = plan.about(&plan.outputs[p.planned]);
+        outputs.push(Output { path: p.file.path.clone(), sha256: p.file.sha256.clone(), about });
+        files.push(p.file);
     }
-    let mut manifest = Manifest::new(inputs, as_of, &entries);
-    manifest.keep(kept);
-    let manifest = manifest.to_file();
-    let mut files: Vec<Staged> = products.into_iter().map(|p| p.file).collect();
-    files.extend(indexes);
+    for index in indexes {
+        let about = About { format: "html".into(), ..About::default() };
+        outputs.push(Output { path: index.path.clone(), sha256: index.sha256.clone(), about });
+        files.push(index);
+    }
+    outputs.extend(kept);
+    let manifest = Manifest::new(inputs, plan.as_of, outputs).to_file();
     (files, manifest)
 }

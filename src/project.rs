@@ -130,13 +130,22 @@ impl Project {
         plan.built_on = built_on;
         plan.warnings.extend(self.effective_warning(built_on));
         if opts.formats.pdf {
-            let documents =
-                plan.documents.iter().filter(|d| !d.packet).map(|d| crate::validate::UnsetDoc {
-                    id: &d.id,
-                    name: d.name(),
-                    markdown: &d.rendered.markdown,
-                });
+            let mut failed = None;
+            let documents = plan.documents.iter().filter(|d| !d.packet).map_while(|d| {
+                match plan.text(d, crate::plan::spool::Part::Markdown) {
+                    Ok(markdown) => {
+                        Some(crate::validate::UnsetDoc { id: &d.id, name: d.name(), markdown })
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        None
+                    }
+                }
+            });
             let unsettable = crate::validate::unsettable(&self.inputs, &plan.states, documents);
+            if let Some(e) = failed {
+                return Err(vec![e]);
+            }
             if !unsettable.is_empty() {
                 return Err(unsettable);
             }
@@ -324,7 +333,7 @@ impl Project {
         s.carried = kept.len();
         let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
         let (files, manifest) =
-            crate::produce::with_manifest(inputs, plan.as_of, products, indexes, kept);
+            crate::produce::with_manifest(inputs, plan, products, indexes, kept);
         if !settings.force {
             not_ours(out, &jail.unlisted, &files)?;
         }

@@ -262,7 +262,7 @@ pub fn documents(
                 state: d.state.clone(),
                 document: d.id.clone(),
                 clinician: d.clinician.clone(),
-                title: d.rendered.title.clone(),
+                title: d.title().to_string(),
                 language: d.lang.code().into(),
                 grade: (d.lang == Lang::En).then(|| round(d.score.grade())),
                 inflesz: (d.lang == Lang::Es).then(|| round(d.score.inflesz())),

@@ -153,7 +153,13 @@ pub fn affected_documents(
             Ok(p) => p,
             Err(d) => return Err((loaded.sources, d)),
         };
-        Ok(planned.documents.into_iter().map(|d| (d.base_path(), d.rendered.markdown)).collect())
+        let mut texts = BTreeMap::new();
+        for d in &planned.documents {
+            let markdown = planned.text(d, crate::plan::spool::Part::Markdown);
+            let markdown = markdown.map_err(|e| (loaded.sources.clone(), vec![e]))?;
+            texts.insert(d.base_path(), markdown.into_owned());
+        }
+        Ok(texts)
     };
     let (before, after) = (texts(Some(inputs.old.clone()))?, texts(inputs.new.clone())?);
     Ok(after

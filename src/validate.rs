@@ -231,7 +231,7 @@ pub fn unsettable<'a>(
             continue;
         }
         let chars: Vec<char> =
-            missing_glyphs(d.markdown).into_iter().filter(|c| !reported.contains(c)).collect();
+            missing_glyphs(&d.markdown).into_iter().filter(|c| !reported.contains(c)).collect();
         let Some(first) = chars.first() else { continue };
         templates.push(name.clone());
         let mut diag = Diagnostic::error(
@@ -262,7 +262,7 @@ pub struct UnsetDoc<'a> {
     /// Its name in messages.
     pub name: String,
     /// The Markdown its template wrote.
-    pub markdown: &'a str,
+    pub markdown: std::borrow::Cow<'a, str>,
 }
 
 const HINT: &str = "PDFs set Latin (Vietnamese and Hawaiian included), Greek and Cyrillic letters; write this in one of them, or build web pages only with `--formats html`";

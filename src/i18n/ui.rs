@@ -67,8 +67,15 @@ pub const STRINGS: &[(&str, &str)] = &[
 pub const DATE_FORMAT: &str = "date_format";
 
 /// The page strings of one language.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct Ui(BTreeMap<&'static str, String>);
+/// Shared, not copied: every document's page data holds its language's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ui(std::sync::Arc<BTreeMap<&'static str, String>>);
+
+impl serde::Serialize for Ui {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
+    }
+}
 
 impl Ui {
     /// The English strings.
@@ -76,7 +83,7 @@ impl Ui {
         let mut strings: BTreeMap<&'static str, String> =
             STRINGS.iter().map(|(k, v)| (*k, v.to_string())).collect();
         strings.insert(DATE_FORMAT, crate::forms::date_format_label(Lang::En).to_string());
-        Ui(strings)
+        Ui(std::sync::Arc::new(strings))
     }
 
     /// The strings of `lang` from `catalog`; one without a translation is
@@ -107,7 +114,7 @@ impl Ui {
         }
         // Not a translator's word: the order `fill` writes dates in.
         out.insert(DATE_FORMAT, crate::forms::date_format_label(lang).to_string());
-        Ui(out)
+        Ui(std::sync::Arc::new(out))
     }
 
     /// One string (the key itself if the table lacks it: a program error

@@ -12,8 +12,10 @@
 mod document;
 mod index;
 pub mod notice;
+mod outputs;
 pub mod review;
 mod select;
+pub mod spool;
 mod stale;
 
 pub use select::PacketPlan;
@@ -26,8 +28,7 @@ use std::collections::BTreeMap;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
-use crate::i18n::{Lang, Language};
-use crate::io::sha256_hex;
+use crate::i18n::Lang;
 use crate::lint::required::Missing;
 use crate::load::Inputs;
 use crate::manifest::{About, RuleUse};
@@ -48,8 +49,12 @@ pub struct Document {
     pub id: String,
     /// The clinician it names, for a clinician's own form.
     pub clinician: Option<String>,
-    /// The rendered forms.
-    pub rendered: Rendered,
+    /// The rendered forms. Once its state is planned, its texts are set
+    /// aside in the plan's spool (see [`spool`]) and read through
+    /// [`Plan::text`]; its title stays ([`Document::title`]).
+    rendered: Rendered,
+    /// Where its texts are in the spool, once set aside.
+    spooled: Option<spool::Spooled>,
     /// Its reading grade (English) or INFLESZ score (Spanish), per
     /// document and per section.
     pub score: crate::lint::readability::Score,
@@ -69,6 +74,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.rendered.title
+    }
+
     /// What the plain-language bar and the required elements say of it
     /// (nothing for a packet, whose documents are linted one by one).
     pub fn lint(&self, bar: &crate::model::Readability) -> Vec<Diagnostic> {
@@ -176,6 +186,8 @@ pub struct Plan {
     /// The budget its templates rendered under; making its outputs spends
     /// the same one (see [`crate::budget`]).
     pub budget: crate::budget::Budget,
+    /// The documents' texts, set aside state by state.
+    pub spool: spool::Spool,
 }
 
 /// The states a build covers, or a diagnostic for an unknown one.
@@ -211,6 +223,7 @@ struct Gathered {
     refusals: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     reviews: Vec<Diagnostic>,
+    outputs: Vec<Planned>,
 }
 
 impl Gathered {
@@ -228,6 +241,7 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
     let states = chosen_states(inputs, &opts.states).map_err(|d| vec![d])?;
     let as_of = opts.as_of;
     let mut g = Gathered { warnings: select::packet_warnings(inputs), ..Gathered::default() };
+    let spool = spool::Spool::new();
     if inputs.practice.effective.is_none() {
         g.warnings.push(
             Diagnostic::warning("no-effective-date", "the practice sets no `effective` date")
@@ -236,10 +250,12 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         );
     }
     let languages = inputs.languages();
+    let mut held = outputs::Held::new(&languages);
     for state in &states {
         if opts.budget.spent() {
             break; // a template went over its budget: its error is all there is to say
         }
+        let first_of_state = g.documents.len();
         let (docs, w) = select::documents(inputs, state);
         g.warnings.extend(w);
         for (n, lang) in languages.iter().enumerate() {
@@ -280,17 +296,17 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
             }
             plan_clinician_documents(inputs, &scope, first, opts, &mut g);
         }
+        settle(inputs, opts, &spool, &mut held, &mut g, first_of_state);
     }
-    let mut documents = g.documents;
-    let untranslated = untranslated(inputs, &languages, &mut documents);
     if !g.errors.is_empty() {
         return Err(g.errors);
     }
-    let outputs = plan_outputs(inputs, opts, &mut documents);
+    outputs::link_alternates(&mut g.outputs, &g.documents);
+    let untranslated = held.diagnostics(inputs);
     Ok(Plan {
         states,
-        documents,
-        outputs,
+        documents: g.documents,
+        outputs: g.outputs,
         refusals: g.refusals,
         warnings: g.warnings,
         untranslated,
@@ -298,7 +314,30 @@ pub fn plan(inputs: &Inputs, opts: &PlanOptions) -> Result<Plan, Vec<Diagnostic>
         as_of: opts.as_of,
         built_on: opts.as_of,
         budget: opts.budget.clone(),
+        spool,
     })
+}
+
+/// A state's documents, planned (those from `first` on): a translated one
+/// whose translation is not current is held back; every other one gets its
+/// outputs and their keys, and its texts go to the spool.
+fn settle(
+    inputs: &Inputs,
+    opts: &PlanOptions,
+    spool: &spool::Spool,
+    held: &mut outputs::Held,
+    g: &mut Gathered,
+    first: usize,
+) {
+    for mut d in g.documents.split_off(first) {
+        if held.holds(&d) {
+            continue;
+        }
+        let i = g.documents.len();
+        g.outputs.extend(outputs::outputs_of(inputs, opts, &mut d, i));
+        d.spooled = spool.take(&mut d.rendered);
+        g.documents.push(d);
+    }
 }
 
 /// The packets of one state in one language, of the documents rendered for
@@ -387,38 +426,6 @@ fn plan_clinician_documents(
     }
 }
 
-/// Takes out of `documents` every translated document whose text holds a
-/// mark (text without a current translation, see [`crate::i18n`]), and
-/// returns one diagnostic per miss, naming the documents it holds back.
-fn untranslated(
-    inputs: &Inputs,
-    languages: &[Language<'_>],
-    documents: &mut Vec<Document>,
-) -> Vec<Diagnostic> {
-    // A page string without a translation holds back every page of its language.
-    let ui_marks: Vec<(Lang, Vec<usize>)> =
-        languages.iter().map(|l| (l.lang, crate::i18n::marks_in(&l.ui.all_text()))).collect();
-    let mut held: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    documents.retain(|d| {
-        if d.lang == Lang::En {
-            return true;
-        }
-        let mut marks = crate::i18n::marks_in(&d.rendered.markdown);
-        if let Some((_, m)) = ui_marks.iter().find(|(l, _)| *l == d.lang) {
-            for n in m {
-                if !marks.contains(n) {
-                    marks.push(*n);
-                }
-            }
-        }
-        for n in &marks {
-            held.entry(*n).or_default().push(d.name());
-        }
-        marks.is_empty()
-    });
-    held.into_iter().filter_map(|(n, docs)| Some(inputs.misses.get(n)?.diagnostic(&docs))).collect()
-}
-
 /// Whether the state's known disclosure rule for the clinician's profession
 /// asks the board to approve the statement before use.
 fn board_must_approve(scope: &StateScope<'_>, c: &Clinician) -> bool {
@@ -458,90 +465,22 @@ fn clinician_documents(inputs: &Inputs, scope: &StateScope<'_>, c: &Clinician) -
     out
 }
 
-fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
-    inputs.templates.files.get(name).map_or("", |f| f.text.as_str())
-}
-
-/// Every output of every document, with its key; sets each document's
-/// footer hash.
-fn plan_outputs(inputs: &Inputs, opts: &PlanOptions, documents: &mut [Document]) -> Vec<Planned> {
-    let tool = crate::manifest::engine();
-    let mut outputs = Vec::new();
-    for (i, d) in documents.iter_mut().enumerate() {
-        let base = d.base_path();
-        // The footer's short hash names the document's text and data, so a
-        // signed paper copy can be matched to the build it came from.
-        // (The version, not the build: a rebuilt binary that prints the same
-        // text gives the same footer.)
-        let content = sha256_hex(
-            format!("{}\0{}\0{}", env!("CARGO_PKG_VERSION"), d.rendered.markdown, d.meta.to_json())
-                .as_bytes(),
-        );
-        d.meta.hash = Some(content[..10].to_string());
-        // Read by pdf.typ (and so part of the PDF's key): form fields or none.
-        d.meta.forms = Some(opts.formats.pdf_forms);
-        let meta = d.meta.to_json();
-        let md_name = format!("{}.md", d.id);
-        let mut formats = Vec::new();
-        if opts.formats.html && !d.packet {
-            formats.push((Format::Html, "page.html", d.rendered.html.as_str()));
-        }
-        if opts.formats.pdf {
-            formats.push((Format::Pdf, "pdf.typ", d.rendered.typst.as_str()));
-        }
-        for (format, shell, body) in formats {
-            let key = sha256_hex(
-                format!(
-                    "{tool}\0{}\0{body}\0{meta}\0{}",
-                    format.name(),
-                    template_text(inputs, shell)
-                )
-                .as_bytes(),
-            );
-            let templates = [md_name.as_str(), shell]
-                .iter()
-                .map(|n| (n.to_string(), sha256_hex(template_text(inputs, n).as_bytes())))
-                .collect();
-            outputs.push(Planned {
-                path: format!("{base}.{}", format.name()),
-                doc: i,
-                format,
-                key,
-                templates,
-                alternates: Vec::new(),
-            });
-        }
-    }
-    // Each page links the same document in the other languages; that list is
-    // part of the page's key.
-    let pages: Vec<(usize, String)> = outputs
-        .iter()
-        .filter(|o| o.format == Format::Html)
-        .map(|o| (o.doc, o.path.clone()))
-        .collect();
-    for o in outputs.iter_mut().filter(|o| o.format == Format::Html) {
-        let d = &documents[o.doc];
-        let up = "../".repeat(o.path.matches('/').count());
-        o.alternates = pages
-            .iter()
-            .filter(|(j, _)| {
-                let e = &documents[*j];
-                e.lang != d.lang && e.state == d.state && e.id == d.id && e.clinician == d.clinician
-            })
-            .map(|(j, path)| {
-                let lang = documents[*j].lang;
-                Alternate { lang: lang.code(), name: lang.name(), href: format!("{up}{path}") }
-            })
-            .collect();
-        if !o.alternates.is_empty() {
-            let list = serde_json::to_string(&o.alternates).unwrap_or_default();
-            o.key = sha256_hex(format!("{}\0{list}", o.key).as_bytes());
-        }
-    }
-    outputs
-}
-
 impl Plan {
+    /// One of a document's texts, from the spool where it was set aside.
+    pub fn text<'d>(
+        &self,
+        d: &'d Document,
+        part: spool::Part,
+    ) -> Result<std::borrow::Cow<'d, str>, Diagnostic> {
+        self.spool.get(&d.rendered, d.spooled, part).map_err(|e| {
+            Diagnostic::error(
+                "spool",
+                format!("reading back the text of {} from a temporary file: {e}", d.name()),
+            )
+            .with_hint("check that the system's temporary folder ($TMPDIR) has room")
+        })
+    }
+
     /// What the manifest records about a planned output.
     pub fn about(&self, p: &Planned) -> About {
         let d = &self.documents[p.doc];

@@ -96,11 +96,14 @@ pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
     // Step 2 on every core: most of it is waiting for the disk to flush.
     let staged: Vec<Staged> =
         files.par_iter().map(|f| staging.stage(&f.path, &f.bytes)).collect::<Result<_>>()?;
-    staging.commit(staged, manifests.first().map(|m| m.bytes.as_slice()))
+    let sealed = manifests.first().map(|m| seal(&m.bytes)).transpose()?;
+    staging.commit(staged, sealed.as_deref())
 }
 
-/// The manifest as written: the build's manifest with `complete` set.
-fn seal(manifest: &[u8]) -> Result<Vec<u8>> {
+/// A manifest made ready to seal a build: `complete` set to true. (A build's
+/// own manifest, from `Manifest::to_file`, says so already and is written as
+/// it is.)
+pub fn seal(manifest: &[u8]) -> Result<Vec<u8>> {
     let mut value: Value = serde_json::from_slice(manifest).context("reading the new manifest")?;
     let map = value.as_object_mut().context("the new manifest is not a JSON object")?;
     map.insert("complete".into(), Value::Bool(true));

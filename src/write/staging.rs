@@ -9,9 +9,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use tempfile::TempPath;
 
-use super::{
-    CommitStats, MANIFEST, clean_leftovers, invalidate, reached_safely, safe_relative, seal,
-};
+use super::{CommitStats, MANIFEST, clean_leftovers, invalidate, reached_safely, safe_relative};
 use crate::io::{Written, parent, sha256_hex, sync_folder, write_atomic};
 
 /// The output folder of one build, checked and cleaned, taking files as
@@ -84,8 +82,9 @@ impl Staging {
 
     /// Steps 3 to 5: if any file changes, the manifest says `"complete":
     /// false` and names the staged files; each is renamed over its target
-    /// and their folders flushed; then `manifest` (if given), with
-    /// `"complete": true`, is renamed into place.
+    /// and their folders flushed; then `manifest` (if given: a manifest
+    /// that says `"complete": true`, see [`super::seal`]) is renamed into
+    /// place.
     pub fn commit(mut self, files: Vec<Staged>, manifest: Option<&[u8]>) -> Result<CommitStats> {
         let mut stats = CommitStats::default();
         let (unchanged, staged): (Vec<Staged>, Vec<Staged>) =
@@ -119,7 +118,7 @@ impl Staging {
 
         // 5. Seal.
         if let Some(m) = manifest {
-            match write_atomic(&manifest_path, &seal(m)?)? {
+            match write_atomic(&manifest_path, m)? {
                 Written::Changed => stats.changed += 1,
                 Written::Unchanged => stats.unchanged += 1,
             }

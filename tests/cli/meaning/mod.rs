@@ -26,6 +26,7 @@ use std::path::Path;
 
 use consentgen::model::Lang;
 use consentgen::options::{Formats, InputOptions, PlanOptions, StateSelection};
+use consentgen::plan::spool::Part;
 use consentgen::project::Project;
 
 use crate::util::{TestDir, fixture};
@@ -129,8 +130,8 @@ fn render(dir: &Path, rules: &Path, practice: &str, states: StateSelection) -> V
             lang: d.lang,
             id: d.id.clone(),
             clinician: d.clinician.clone(),
-            title: d.rendered.title.clone(),
-            text: d.rendered.text.clone(),
+            title: d.title().to_string(),
+            text: plan.text(d, Part::Text).unwrap().into_owned(),
         })
         .collect()
 }
