@@ -88,6 +88,10 @@ fn yes() -> bool {
     true
 }
 
+fn no_rules(rules: &std::sync::Arc<[RuleUse]>) -> bool {
+    rules.is_empty()
+}
+
 /// The program that wrote a manifest.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Tool {
@@ -170,9 +174,9 @@ pub struct About {
     /// Templates its bytes depend on, with their SHA-256.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, String>,
-    /// The rule versions it used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<RuleUse>,
+    /// The rule versions it used (shared by a document's outputs).
+    #[serde(default, skip_serializing_if = "no_rules")]
+    pub rules: std::sync::Arc<[RuleUse]>,
     /// For the notice of privacy practices: the SHA-256 of its text without
     /// its date, so that a revision without a new effective date is caught.
     #[serde(default, skip_serializing_if = "Option::is_none")]

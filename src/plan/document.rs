@@ -203,7 +203,7 @@ pub fn render_variant(
         rendered,
         spooled: None,
         score,
-        rules,
+        rules: rules.into(),
         effective,
         missing,
         notice_text,
@@ -396,7 +396,7 @@ pub fn packet_document(
         lang,
     )?;
     let mut rules: Vec<RuleUse> = Vec::new();
-    for r in members.iter().flat_map(|d| &d.rules) {
+    for r in members.iter().flat_map(|d| d.rules.iter()) {
         if !rules.iter().any(|x| x.topic == r.topic) {
             rules.push(r.clone());
         }
@@ -409,7 +409,7 @@ pub fn packet_document(
         rendered,
         spooled: None,
         score: crate::lint::readability::score(&[], lang.lang),
-        rules,
+        rules: rules.into(),
         effective,
         missing: Vec::new(),
         notice_text: None,

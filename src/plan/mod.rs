@@ -59,7 +59,7 @@ pub struct Document {
     /// document and per section.
     pub score: crate::lint::readability::Score,
     /// The rule versions it uses.
-    pub rules: Vec<RuleUse>,
+    pub rules: std::sync::Arc<[RuleUse]>,
     /// The date printed as the document's effective date.
     pub effective: Date,
     /// Required elements it lacks.

@@ -68,7 +68,7 @@ pub fn reasons(
         ));
     }
     let recorded_rules = &recorded.about.rules;
-    for new in &d.rules {
+    for new in d.rules.iter() {
         match recorded_rules.iter().find(|o| o.state == new.state && o.topic == new.topic) {
             Some(old) if old == new => {}
             Some(old) => {
@@ -93,7 +93,7 @@ pub fn reasons(
             None => out.push(format!("{} `{}` is now used", new.state, new.topic)),
         }
     }
-    for old in recorded_rules {
+    for old in recorded_rules.iter() {
         if !d.rules.iter().any(|n| n.state == old.state && n.topic == old.topic) {
             out.push(format!("{} `{}` is no longer used", old.state, old.topic));
         }
