@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: build every document of every state (HTML and PDF) into a
-# temporary folder and report PDFs per second, wall time, peak memory, the
-# time of a rebuild with nothing new, and, when WeasyPrint is installed, how
-# long WeasyPrint takes per PDF converting the tool's own HTML.
+# temporary folder and report PDFs per second, wall time, peak memory (and
+# how it grows from half the states' documents to all of them), the time of
+# a rebuild with nothing new, and, when WeasyPrint is installed, how long
+# WeasyPrint takes per PDF converting the tool's own HTML.
 #
 #   bench/run.sh            # 5 full builds, the best and median reported
 #   RUNS=10 bench/run.sh
@@ -42,6 +43,21 @@ echo "full build (--states all, html+pdf): $pdfs PDFs, $files files"
 echo "  wall time: best ${best} s, median ${median} s over $runs runs"
 echo "  PDFs per second: $(echo "$pdfs / $median" | bc -l | xargs printf '%.0f') (median)"
 echo "  peak RSS: $(( peak / 1024 )) MB (largest of $runs runs)"
+all_docs=$(grep -o 'built [0-9]* documents' "$work/stderr" | grep -o '[0-9]*')
+
+# Peak memory against the number of documents: the first half of the
+# states, then (above) all of them: about twice the documents.
+states=$(ls jurisdictions | sed -n 's/^\([A-Z][A-Z]\)\.toml$/\1/p')
+half=$(echo "$states" | head -n $(( $(echo "$states" | wc -l) / 2 )) | paste -sd, -)
+hrss=()
+for i in $(seq "$runs"); do
+  read -r _ kb < <(timed "$bin" build --states "$half" --out "$work/half$i")
+  hrss+=("$kb")
+done
+half_docs=$(grep -o 'built [0-9]* documents' "$work/stderr" | grep -o '[0-9]*')
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+hmed=$(median_of "${hrss[@]}"); amed=$(median_of "${rss[@]}")
+echo "  peak RSS against documents (medians of $runs runs): $half_docs documents $(( hmed / 1024 )) MB, $all_docs documents $(( amed / 1024 )) MB: $(echo "($amed / $hmed - 1) * 100" | bc -l | xargs printf '%+.0f')%"
 
 noop=()
 for i in $(seq "$runs"); do
