@@ -1,6 +1,6 @@
 //! Explain: a state's rules in effect on a date, for people (plain words,
 //! with whom each binds, citations, sources and dates) and for scripts (one
-//! JSON object keyed by topic, as DESIGN.md promises); and the coverage of
+//! JSON object keyed by topic, the rule files' own fields); and the coverage of
 //! every state's rules: which cells are confirmed, and from what kind of
 //! source.
 

@@ -15,7 +15,7 @@ use crate::report::{Reporter, print_stdout};
 pub enum ExplainFormat {
     /// For people.
     Text,
-    /// For scripts: the keys of DESIGN.md.
+    /// For scripts: one JSON object keyed by topic.
     Json,
 }
 

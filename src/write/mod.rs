@@ -7,7 +7,8 @@
 //!
 //! - `"complete": true`: a build finished; every output it lists holds the
 //!   bytes of its `sha256`, and its `key` says what it was made from (see
-//!   `pipeline`: an output whose key still matches is kept, not made again).
+//!   `crate::plan::reusable`: an output whose key still matches is kept, not
+//!   made again).
 //! - `"complete": false`: a build started replacing files and did not finish.
 //!   The rest of the manifest is the one before that build; its files may
 //!   each be old or new, and `pending` lists (path and SHA-256) the files
@@ -18,14 +19,16 @@
 //!
 //! A reader that trusts the hashes must check `complete` first.
 //!
-//! # The protocol ([`commit`])
+//! # The protocol ([`Staging`]; [`commit`] runs it on files already made)
 //!
 //! 0. **Check**: every target is a plain relative path reached without a
 //!    symbolic link ([`reached_safely`]); otherwise nothing is written.
 //! 1. **Clean**: `.consentgen-*.tmp` files a killed build left are removed.
 //! 2. **Stage**: every new or changed file is written to a temporary file
-//!    beside its target and flushed to disk. Nothing visible has changed;
-//!    an error here leaves the folder as it was.
+//!    beside its target and flushed to disk, as soon as it is made (so a
+//!    build never holds every file's bytes). Nothing visible has changed;
+//!    an error here, or a build that fails later, leaves the folder as it
+//!    was.
 //! 3. **Invalidate**: if any file other than the manifest changes, the
 //!    manifest is rewritten, atomically, with `"complete": false` and the
 //!    staged files under `pending` (a first build writes a manifest that
