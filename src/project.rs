@@ -494,15 +494,15 @@ fn damaged(out: &Path, why: &str) -> Diagnostic {
 /// With no manifest to vouch for them: the files already at paths this
 /// build writes must hold what it writes, or they are not ours to replace.
 fn not_ours(out: &Path, unlisted: &[String], files: &[Staged]) -> Result<(), Vec<Diagnostic>> {
-    let differ: Vec<String> = unlisted
+    let unlisted: std::collections::BTreeSet<&str> = unlisted.iter().map(String::as_str).collect();
+    // Staging compared each file with its target already: one that would
+    // change is one whose bytes differ.
+    let mut differ: Vec<String> = files
         .iter()
-        .filter(|p| {
-            let made = files.iter().find(|f| &f.path == *p).map(|f| f.sha256.as_str());
-            let disk = crate::write::read_output(out, p).map(|b| crate::io::sha256_hex(&b));
-            disk.as_deref() != made
-        })
-        .map(|p| out.join(p).display().to_string())
+        .filter(|f| f.replaces() && unlisted.contains(f.path.as_str()))
+        .map(|f| out.join(&f.path).display().to_string())
         .collect();
+    differ.sort();
     if differ.is_empty() {
         return Ok(());
     }

@@ -42,6 +42,12 @@ impl Staged {
     pub fn in_place(path: &str, sha256: String) -> Staged {
         Staged { path: path.to_string(), sha256, tmp: None }
     }
+
+    /// Whether committing it changes the file at its target (the target
+    /// did not hold these bytes when it was staged).
+    pub fn replaces(&self) -> bool {
+        self.tmp.is_some()
+    }
 }
 
 impl Staging {
@@ -87,8 +93,8 @@ impl Staging {
     /// place.
     pub fn commit(mut self, files: Vec<Staged>, manifest: Option<&[u8]>) -> Result<CommitStats> {
         let mut stats = CommitStats::default();
-        let (unchanged, staged): (Vec<Staged>, Vec<Staged>) =
-            files.into_iter().partition(|f| f.tmp.is_none());
+        let (staged, unchanged): (Vec<Staged>, Vec<Staged>) =
+            files.into_iter().partition(Staged::replaces);
         stats.unchanged += unchanged.len();
 
         // 3. Invalidate, naming the files about to appear.
@@ -103,6 +109,8 @@ impl Staging {
         // 4. Replace.
         let mut folders: Vec<PathBuf> = Vec::new();
         for f in staged {
+            // Checked again: a build stages for as long as it makes files, and
+            // a link put in the way meanwhile must not be written through.
             let target = self.out.join(target_of(&self.out, &f.path)?);
             let Some(tmp) = f.tmp else { continue };
             tmp.persist(&target)
