@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{TestDir, json_lines};
+use crate::util::{TestDir, change_ny_duty_to_warn, json_lines};
 
 #[test]
 fn build_check_edit_check_diff_rebuild_check() {
@@ -27,21 +27,6 @@ fn build_check_edit_check_diff_rebuild_check() {
     // form, two clinicians' consents (HTML and PDF each) and two packets.
     assert!(run.stderr.contains(" 16 made, "), "{}", run.stderr);
     t.run(["check", "--jurisdictions", "rules"]).status(0);
-}
-
-/// Changes the trigger of New York's duty to warn in `rules`; returns the
-/// file's text as it was.
-fn change_ny_duty_to_warn(rules: &Path) -> String {
-    let ny = rules.join("NY.toml");
-    let text = std::fs::read_to_string(&ny).unwrap();
-    let changed = text.replacen(
-        "trigger = \"is, in our professional judgment, likely",
-        "trigger = \"is, in our clinical judgment, likely",
-        1,
-    );
-    assert_ne!(text, changed);
-    std::fs::write(&ny, changed).unwrap();
-    text
 }
 
 /// After the change, `check` calls stale the English forms that state the

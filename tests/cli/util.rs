@@ -264,3 +264,18 @@ pub fn pdf_body_size(path: &Path) -> f32 {
     let (size, _) = counts.into_iter().max_by_key(|&(_, n)| n).expect("no text in the PDF");
     size as f32 / 10.0
 }
+
+/// Changes the trigger of New York's duty to warn in `rules`; returns the
+/// file's text as it was.
+pub fn change_ny_duty_to_warn(rules: &Path) -> String {
+    let ny = rules.join("NY.toml");
+    let text = std::fs::read_to_string(&ny).unwrap();
+    let changed = text.replacen(
+        "trigger = \"is, in our professional judgment, likely",
+        "trigger = \"is, in our clinical judgment, likely",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&ny, changed).unwrap();
+    text
+}
