@@ -70,6 +70,16 @@ pub fn parent(path: &Path) -> &Path {
 /// flushed to disk, closed (so that thousands of files need no thousands of
 /// open descriptors) and deleted again unless persisted.
 pub fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
+    Ok(stage_with(target, |w| w.write_all(bytes))?.0)
+}
+
+/// [`stage`] for a file written as it is made (the manifest, a few MB that
+/// are never held whole): `write` writes its bytes, and the SHA-256 of
+/// what it wrote comes back with the temporary file.
+pub fn stage_with(
+    target: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(tempfile::TempPath, String)> {
     let dir = parent(target);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
@@ -77,7 +87,14 @@ pub fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
         .suffix(TMP_SUFFIX)
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
+    let sha256 = {
+        let mut hashing =
+            Hashing { to: std::io::BufWriter::new(tmp.as_file_mut()), sha: Sha256::new() };
+        write(&mut hashing)
+            .and_then(|()| hashing.to.flush())
+            .with_context(|| format!("writing {}", target.display()))?;
+        hex(&hashing.sha.finalize())
+    };
     // Temporary files are private (0600); outputs are ordinary files for the web or a share.
     #[cfg(unix)]
     {
@@ -87,7 +104,36 @@ pub fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
             .with_context(|| format!("writing {}", target.display()))?;
     }
     tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
-    Ok(tmp.into_temp_path())
+    Ok((tmp.into_temp_path(), sha256))
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    to: W,
+    sha: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.to.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.to.flush()
+    }
+}
+
+/// The SHA-256 of a regular file (not a link), read in pieces; `None` if
+/// there is none.
+pub fn file_sha256(path: &Path) -> Option<String> {
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut hashing = Hashing { to: std::io::sink(), sha: Sha256::new() };
+    std::io::copy(&mut std::fs::File::open(path).ok()?, &mut hashing).ok()?;
+    Some(hex(&hashing.sha.finalize()))
 }
 
 /// Flushes a folder's entries (the renames into it) to disk, so that after a

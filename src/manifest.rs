@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::io::sha256_hex;
 use crate::load::Inputs;
-use crate::write::{MANIFEST, OutputFile};
+use crate::write::MANIFEST;
 
 /// The tool's name, version and build, as `check` names it.
 pub fn tool_version() -> String {
@@ -42,9 +42,11 @@ pub fn engine() -> String {
 
 pub use crate::bundle::build_id;
 
-/// `out/manifest.json`.
+/// `out/manifest.json`: as read, with its outputs in a `Vec`; as a build
+/// writes it, with `O` a listing that makes each output's record as it is
+/// written ([`crate::produce::Listing`]).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct Manifest<O = Vec<Output>> {
     /// The program that wrote it.
     #[serde(default)]
     pub tool: Tool,
@@ -67,7 +69,7 @@ pub struct Manifest {
     pub inputs: Vec<Input>,
     /// Every output file, sorted by path.
     #[serde(default)]
-    pub outputs: Vec<Output>,
+    pub outputs: O,
     /// Only in a manifest marked incomplete: files a build was about to
     /// write when it stopped (see [`crate::write`]). They are the tool's own,
     /// though no complete manifest vouches for them yet.
@@ -86,6 +88,10 @@ pub struct Pending {
 
 fn yes() -> bool {
     true
+}
+
+fn no_templates(templates: &std::sync::Arc<BTreeMap<String, String>>) -> bool {
+    templates.is_empty()
 }
 
 fn no_rules(rules: &std::sync::Arc<[RuleUse]>) -> bool {
@@ -171,9 +177,10 @@ pub struct About {
     /// The key it was made with (see [`crate::plan`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,
-    /// Templates its bytes depend on, with their SHA-256.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub templates: BTreeMap<String, String>,
+    /// Templates its bytes depend on, with their SHA-256 (one map shared by
+    /// the outputs made from the same templates).
+    #[serde(default, skip_serializing_if = "no_templates")]
+    pub templates: std::sync::Arc<BTreeMap<String, String>>,
     /// The rule versions it used (shared by a document's outputs).
     #[serde(default, skip_serializing_if = "no_rules")]
     pub rules: std::sync::Arc<[RuleUse]>,
@@ -219,22 +226,11 @@ pub struct RuleUse {
     pub reviews: Vec<Reviewed>,
 }
 
-impl Manifest {
-    /// Reads `out/manifest.json`, if there is one that parses and was
-    /// written by consentgen (a regular file, not reached through a link).
-    pub fn read(out: &Path) -> Option<Manifest> {
-        let bytes = crate::write::read_output(out, MANIFEST)?;
-        serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| m.tool.name == "consentgen")
-    }
-
-    /// Whether a build wrote `path` (or was writing it when it stopped).
-    pub fn lists(&self, path: &str) -> bool {
-        self.outputs.iter().any(|o| o.path == path) || self.pending.iter().any(|p| p.path == path)
-    }
-
+impl<O: Serialize> Manifest<O> {
     /// The manifest of a build: the tool, the date, every input and every
-    /// output (made, kept, or carried from an earlier build), sorted by path.
-    pub fn new(inputs: &Inputs, as_of: Date, mut outputs: Vec<Output>) -> Manifest {
+    /// output (made, kept, or carried from an earlier build), which
+    /// `outputs` lists sorted by path.
+    pub fn new(inputs: &Inputs, as_of: Date, outputs: O) -> Manifest<O> {
         let text_sha = |id| sha256_hex(inputs.sources.text(id).as_bytes());
         let mut input_list = vec![Input {
             path: inputs.sources.name(inputs.practice_file).to_string(),
@@ -261,7 +257,6 @@ impl Manifest {
                 keys: BTreeMap::new(),
             });
         }
-        outputs.sort_by(|a, b| a.path.cmp(&b.path));
         Manifest {
             tool: Tool {
                 name: "consentgen".into(),
@@ -279,11 +274,24 @@ impl Manifest {
         }
     }
 
-    /// The manifest as a file to write.
-    pub fn to_file(&self) -> OutputFile {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("the manifest serializes");
-        bytes.push(b'\n');
-        OutputFile { path: MANIFEST.into(), bytes }
+    /// Writes the manifest as a file holds it: pretty JSON and a newline.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+}
+
+impl Manifest {
+    /// Reads `out/manifest.json`, if there is one that parses and was
+    /// written by consentgen (a regular file, not reached through a link).
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let bytes = crate::write::read_output(out, MANIFEST)?;
+        serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| m.tool.name == "consentgen")
+    }
+
+    /// Whether a build wrote `path` (or was writing it when it stopped).
+    pub fn lists(&self, path: &str) -> bool {
+        self.outputs.iter().any(|o| o.path == path) || self.pending.iter().any(|p| p.path == path)
     }
 
     /// The tool that wrote it, as [`tool_version`] writes it.

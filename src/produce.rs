@@ -2,6 +2,7 @@
 //! (its key and file match the previous manifest) or made: an HTML page from
 //! the page shell, or a PDF from the embedded Typst compiler, on every core.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::Diagnostic;
@@ -10,7 +11,7 @@ use crate::manifest::{About, Manifest, Output};
 use crate::pdf::Engine;
 use crate::plan::spool::Part;
 use crate::plan::{Format, Plan, Planned, reusable};
-use crate::write::{OutputFile, Staged, Staging};
+use crate::write::{Staged, Staging};
 
 /// What producing an output did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,29 +222,63 @@ pub fn run_parallel<J: Sync, R: Send>(
         .collect()
 }
 
-/// What a build writes besides its products: its index pages, staged, and
-/// the manifest that lists them with the products (and the outputs `kept`
-/// from an earlier build), as bytes to seal last.
-pub fn with_manifest(
-    inputs: &Inputs,
-    plan: &Plan,
-    products: Vec<Product>,
-    indexes: Vec<Staged>,
-    kept: Vec<Output>,
-) -> (Vec<Staged>, OutputFile) {
-    let mut outputs = Vec::with_capacity(products.len() + indexes.len() + kept.len());
-    let mut files = Vec::with_capacity(products.len() + indexes.len());
-    for p in products {
-        let about = plan.about(&plan.outputs[p.planned]);
-        outputs.push(Output { path: p.file.path.clone(), sha256: p.file.sha256.clone(), about });
-        files.push(p.file);
+/// A build's files in one list: its products, then its index pages; and,
+/// for each file, the planned output it comes from (none for an index page).
+pub fn files(products: Vec<Product>, indexes: Vec<Staged>) -> (Vec<Staged>, Vec<Option<usize>>) {
+    let from = products.iter().map(|p| Some(p.planned)).chain(indexes.iter().map(|_| None));
+    let from = from.collect();
+    (products.into_iter().map(|p| p.file).chain(indexes).collect(), from)
+}
+
+/// The outputs a manifest lists, sorted by path: a build's `files` (from
+/// [`files`]) and the outputs `kept` from an earlier build. Each file's
+/// record is made as it is written and dropped again, so that a build never
+/// holds a record of every output (see [`Manifest::write_to`]).
+pub struct Listing<'a> {
+    plan: &'a Plan,
+    files: &'a [Staged],
+    from: &'a [Option<usize>],
+    /// Sorted by path: a file (an index into `files`) or a kept output.
+    entries: Vec<Result<usize, &'a Output>>,
+}
+
+impl<'a> Listing<'a> {
+    /// The listing of a build's files and the outputs it keeps.
+    pub fn new(
+        plan: &'a Plan,
+        files: &'a [Staged],
+        from: &'a [Option<usize>],
+        kept: &'a [Output],
+    ) -> Listing<'a> {
+        let mut entries: Vec<Result<usize, &Output>> =
+            (0..files.len()).map(Ok).chain(kept.iter().map(Err)).collect();
+        fn path<'a>(files: &'a [Staged], e: &Result<usize, &'a Output>) -> &'a str {
+            match e {
+                Ok(i) => &files[*i].path,
+                Err(o) => &o.path,
+            }
+        }
+        entries.sort_by(|a, b| path(files, a).cmp(path(files, b)));
+        Listing { plan, files, from, entries }
     }
-    for index in indexes {
-        let about = About { format: "html".into(), ..About::default() };
-        outputs.push(Output { path: index.path.clone(), sha256: index.sha256.clone(), about });
-        files.push(index);
+
+    /// What the manifest records of entry `e`.
+    fn output(&self, e: &Result<usize, &'a Output>) -> Cow<'a, Output> {
+        let i = match e {
+            Ok(i) => *i,
+            Err(kept) => return Cow::Borrowed(*kept),
+        };
+        let f = &self.files[i];
+        let about = match self.from[i] {
+            Some(p) => self.plan.about(&self.plan.outputs[p]),
+            None => About { format: "html".into(), ..About::default() },
+        };
+        Cow::Owned(Output { path: f.path.clone(), sha256: f.sha256.clone(), about })
     }
-    outputs.extend(kept);
-    let manifest = Manifest::new(inputs, plan.as_of, outputs).to_file();
-    (files, manifest)
+}
+
+impl serde::Serialize for Listing<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries.iter().map(|e| self.output(e)))
+    }
 }

@@ -332,13 +332,15 @@ impl Project {
         s.kept = products.len() - s.made;
         s.carried = kept.len();
         let kept_paths: Vec<String> = kept.iter().map(|o| o.path.clone()).collect();
-        let (files, manifest) =
-            crate::produce::with_manifest(inputs, plan, products, indexes, kept);
+        let (files, from) = crate::produce::files(products, indexes);
         if !settings.force {
             not_ours(out, &jail.unlisted, &files)?;
         }
         let written: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        let stats = staging.commit(files, Some(&manifest.bytes)).map_err(write_error)?;
+        let listing = crate::produce::Listing::new(plan, &files, &from, &kept);
+        let manifest = Manifest::new(inputs, plan.as_of, listing);
+        let manifest = staging.stage_manifest(|w| manifest.write_to(w)).map_err(write_error)?;
+        let stats = staging.commit(files, Some(manifest)).map_err(write_error)?;
         let (removed, edited) =
             crate::outdir::remove_previous(out, previous, &jail.removals, &written, &kept_paths);
         report.diagnostics.extend(edited);

@@ -25,6 +25,7 @@ use document::{StateScope, Variant, packet_document, render_document, render_var
 pub use index::{grade_1dp, index_pages, index_path, kept_index_states, reading};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
@@ -59,7 +60,7 @@ pub struct Document {
     /// document and per section.
     pub score: crate::lint::readability::Score,
     /// The rule versions it uses.
-    pub rules: std::sync::Arc<[RuleUse]>,
+    pub rules: Arc<[RuleUse]>,
     /// The date printed as the document's effective date.
     pub effective: Date,
     /// Required elements it lacks.
@@ -141,8 +142,9 @@ pub struct Planned {
     pub format: Format,
     /// SHA-256 of everything its bytes depend on.
     pub key: String,
-    /// Templates its bytes depend on, with their SHA-256.
-    pub templates: BTreeMap<String, String>,
+    /// Templates its bytes depend on, with their SHA-256 (shared, see
+    /// [`outputs::TemplateShas`]).
+    pub templates: Arc<BTreeMap<String, String>>,
     /// For a web page: the same document's pages in the other languages.
     pub alternates: Vec<Alternate>,
 }
@@ -224,6 +226,7 @@ struct Gathered {
     warnings: Vec<Diagnostic>,
     reviews: Vec<Diagnostic>,
     outputs: Vec<Planned>,
+    template_shas: outputs::TemplateShas,
 }
 
 impl Gathered {
@@ -334,7 +337,7 @@ fn settle(
             continue;
         }
         let i = g.documents.len();
-        g.outputs.extend(outputs::outputs_of(inputs, opts, &mut d, i));
+        g.outputs.extend(outputs::outputs_of(inputs, opts, &mut d, i, &mut g.template_shas));
         d.spooled = spool.take(&mut d.rendered);
         g.documents.push(d);
     }

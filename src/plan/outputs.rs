@@ -4,6 +4,7 @@
 //! document in the other languages.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{Alternate, Document, Format, Planned};
 use crate::diag::Diagnostic;
@@ -61,9 +62,40 @@ fn template_text<'a>(inputs: &'a Inputs, name: &str) -> &'a str {
     inputs.templates.files.get(name).map_or("", |f| f.text.as_str())
 }
 
+/// The templates an output's bytes depend on (its document's Markdown and
+/// its page shell) with their SHA-256: hashed once per pair, and the map
+/// shared by every output made from that pair.
+#[derive(Debug, Default)]
+pub struct TemplateShas(BTreeMap<(String, &'static str), Arc<BTreeMap<String, String>>>);
+
+impl TemplateShas {
+    fn of(
+        &mut self,
+        inputs: &Inputs,
+        markdown: &str,
+        shell: &'static str,
+    ) -> Arc<BTreeMap<String, String>> {
+        let key = (markdown.to_string(), shell);
+        let map = self.0.entry(key).or_insert_with(|| {
+            let hashes = [markdown, shell]
+                .iter()
+                .map(|n| (n.to_string(), sha256_hex(template_text(inputs, n).as_bytes())))
+                .collect();
+            Arc::new(hashes)
+        });
+        Arc::clone(map)
+    }
+}
+
 /// The outputs of document `d`, number `i` of the plan, with their keys;
 /// sets its footer hash.
-pub fn outputs_of(inputs: &Inputs, opts: &PlanOptions, d: &mut Document, i: usize) -> Vec<Planned> {
+pub fn outputs_of(
+    inputs: &Inputs,
+    opts: &PlanOptions,
+    d: &mut Document,
+    i: usize,
+    shas: &mut TemplateShas,
+) -> Vec<Planned> {
     let tool = crate::manifest::engine();
     let mut outputs = Vec::new();
     let base = d.base_path();
@@ -92,10 +124,7 @@ pub fn outputs_of(inputs: &Inputs, opts: &PlanOptions, d: &mut Document, i: usiz
             format!("{tool}\0{}\0{body}\0{meta}\0{}", format.name(), template_text(inputs, shell))
                 .as_bytes(),
         );
-        let templates = [md_name.as_str(), shell]
-            .iter()
-            .map(|n| (n.to_string(), sha256_hex(template_text(inputs, n).as_bytes())))
-            .collect();
+        let templates = shas.of(inputs, &md_name, shell);
         outputs.push(Planned {
             path: format!("{base}.{}", format.name()),
             doc: i,

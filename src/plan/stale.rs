@@ -98,7 +98,7 @@ pub fn reasons(
             out.push(format!("{} `{}` is no longer used", old.state, old.topic));
         }
     }
-    for (name, sha) in &p.templates {
+    for (name, sha) in p.templates.iter() {
         if recorded.about.templates.get(name) != Some(sha) {
             out.push(format!("template `{name}` changed"));
         }

@@ -100,7 +100,9 @@ pub fn commit(out: &Path, files: &[OutputFile]) -> Result<CommitStats> {
     let staged: Vec<Staged> =
         files.par_iter().map(|f| staging.stage(&f.path, &f.bytes)).collect::<Result<_>>()?;
     let sealed = manifests.first().map(|m| seal(&m.bytes)).transpose()?;
-    staging.commit(staged, sealed.as_deref())
+    let manifest =
+        sealed.map(|bytes| staging.stage_manifest(|w| w.write_all(&bytes))).transpose()?;
+    staging.commit(staged, manifest)
 }
 
 /// A manifest made ready to seal a build: `complete` set to true. (A build's

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use tempfile::TempPath;
 
 use super::{CommitStats, MANIFEST, clean_leftovers, invalidate, reached_safely, safe_relative};
-use crate::io::{Written, parent, sha256_hex, sync_folder, write_atomic};
+use crate::io::{parent, sha256_hex, sync_folder};
 
 /// The output folder of one build, checked and cleaned, taking files as
 /// they are made. Dropped without [`Staging::commit`], it leaves the folder
@@ -86,12 +86,25 @@ impl Staging {
         Ok(Staged { path: path.to_string(), sha256, tmp: Some(tmp) })
     }
 
+    /// Step 2 for the manifest, written by `write` straight into its
+    /// temporary file (never held whole). It is always staged: step 3 may
+    /// rewrite the file at its target, so whether it changes is known only
+    /// at step 5.
+    pub fn stage_manifest(
+        &self,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Staged> {
+        let target = self.out.join(target_of(&self.out, MANIFEST)?);
+        let (tmp, sha256) = crate::io::stage_with(&target, write)?;
+        Ok(Staged { path: MANIFEST.into(), sha256, tmp: Some(tmp) })
+    }
+
     /// Steps 3 to 5: if any file changes, the manifest says `"complete":
     /// false` and names the staged files; each is renamed over its target
     /// and their folders flushed; then `manifest` (if given: a manifest
-    /// that says `"complete": true`, see [`super::seal`]) is renamed into
-    /// place.
-    pub fn commit(mut self, files: Vec<Staged>, manifest: Option<&[u8]>) -> Result<CommitStats> {
+    /// that says `"complete": true`, see [`super::seal`], from
+    /// [`Staging::stage_manifest`]) is renamed into place.
+    pub fn commit(mut self, files: Vec<Staged>, manifest: Option<Staged>) -> Result<CommitStats> {
         let mut stats = CommitStats::default();
         let (staged, unchanged): (Vec<Staged>, Vec<Staged>) =
             files.into_iter().partition(Staged::replaces);
@@ -105,6 +118,8 @@ impl Staging {
             invalidate(&manifest_path, &pending)?;
         }
         self.committed = true;
+
+        let invalidated = !staged.is_empty();
 
         // 4. Replace.
         let mut folders: Vec<PathBuf> = Vec::new();
@@ -126,9 +141,17 @@ impl Staging {
 
         // 5. Seal.
         if let Some(m) = manifest {
-            match write_atomic(&manifest_path, m)? {
-                Written::Changed => stats.changed += 1,
-                Written::Unchanged => stats.unchanged += 1,
+            // Unless step 3 rewrote it, the manifest there may hold these
+            // bytes already (a rebuild with nothing new): left alone.
+            if !invalidated && crate::io::file_sha256(&manifest_path).as_ref() == Some(&m.sha256) {
+                stats.unchanged += 1;
+            } else if let Some(tmp) = m.tmp {
+                target_of(&self.out, MANIFEST)?;
+                tmp.persist(&manifest_path)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("renaming into {}", manifest_path.display()))?;
+                sync_folder(parent(&manifest_path))?;
+                stats.changed += 1;
             }
         }
         Ok(stats)
