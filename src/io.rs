@@ -61,6 +61,11 @@ pub const TMP_PREFIX: &str = ".consentgen-";
 /// The end of a temporary file's name.
 pub const TMP_SUFFIX: &str = ".tmp";
 
+/// Whether a file's name is that of one of our temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)
+}
+
 /// A path's folder (`.` for a bare name).
 pub fn parent(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))

@@ -107,9 +107,7 @@ fn files_under(dir: &Path) -> Vec<String> {
             let name = e.file_name().to_string_lossy().into_owned();
             if kind.is_dir() {
                 walk(base, &e.path(), out);
-            } else if !(name.starts_with(".consentgen-") && name.ends_with(".tmp"))
-                && name != crate::lock::LOCK_FILE
-            {
+            } else if !crate::io::is_temporary(&name) && name != crate::lock::LOCK_FILE {
                 let rel = e.path().strip_prefix(base).map(Path::to_path_buf).unwrap_or_default();
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }

@@ -57,7 +57,7 @@ mod staging;
 use staging::missing_folders;
 pub use staging::{Staged, Staging};
 
-use crate::io::{TMP_PREFIX, TMP_SUFFIX, write_atomic};
+use crate::io::{is_temporary, write_atomic};
 
 /// A manifest larger than this is not one of ours; it is never read whole.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
@@ -193,7 +193,7 @@ fn clean_leftovers(out: &Path, paths: &[String]) {
             let name = name.to_string_lossy();
             if kind.is_dir() && level < depth {
                 folders.push((entry.path(), level + 1));
-            } else if kind.is_file() && name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) {
+            } else if kind.is_file() && is_temporary(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
