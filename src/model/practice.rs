@@ -485,3 +485,69 @@ impl Default for Readability {
 
 /// Every jurisdiction known to a build, by code.
 pub type Jurisdictions = BTreeMap<String, Jurisdiction>;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    /// For an override type `S` (a `[state.XX]` table): every key it takes
+    /// (those its default lists), set to a value unlike `base`'s own, is
+    /// applied by `apply`, which returns the result in that state and in
+    /// another. A key added to an override type but not copied where the
+    /// overrides are applied fails here. Returns the number of keys.
+    pub(crate) fn every_override_key_applies<
+        B: Serialize,
+        S: Default + Serialize + DeserializeOwned,
+    >(
+        base: &B,
+        apply: impl Fn(S) -> (B, B),
+    ) -> usize {
+        let before = serde_json::to_value(base).unwrap();
+        let mut checked = 0;
+        for (table, fields) in serde_json::to_value(S::default()).unwrap().as_object().unwrap() {
+            for key in fields.as_object().unwrap().keys() {
+                let old = &before[table][key];
+                let candidates = [
+                    json!({"from": "set for this state", "text": "para este estado"}),
+                    json!("set for this state"),
+                    json!(999),
+                    json!(!old.as_bool().unwrap_or(false)),
+                ];
+                let settings = candidates
+                    .into_iter()
+                    .find_map(|v| serde_json::from_value::<S>(json!({table: {key: v}})).ok())
+                    .unwrap_or_else(|| panic!("no test value fits {table}.{key}"));
+                let value: Value = serde_json::to_value(&settings).unwrap()[table][key].clone();
+                assert_ne!(old, &value, "{table}.{key}");
+                let (here, elsewhere) = apply(settings);
+                let (here, elsewhere) =
+                    (serde_json::to_value(here).unwrap(), serde_json::to_value(elsewhere).unwrap());
+                assert_eq!(here[table][key], value, "[state.XX.{table}] {key} is not applied");
+                assert_eq!(
+                    &elsewhere[table][key], old,
+                    "[state.XX.{table}] {key} reaches another state"
+                );
+                checked += 1;
+            }
+        }
+        checked
+    }
+
+    /// The bundled example practice.
+    pub(crate) fn example() -> Practice {
+        toml::from_str(include_str!("../../examples/practice.toml")).unwrap()
+    }
+
+    #[test]
+    fn every_key_of_a_state_table_replaces_the_practices_own() {
+        let base = example();
+        let n = every_override_key_applies(&base, |settings: StateSettings| {
+            let mut p = base.clone();
+            p.state.insert(Spanned::new(0..0, "NJ".to_string()), settings);
+            (p.in_state("NJ"), p.in_state("CA"))
+        });
+        assert!(n >= 20, "{n} keys");
+    }
+}

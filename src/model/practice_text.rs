@@ -178,3 +178,21 @@ pub struct ClinicianText {
     /// `credentials`, when they read differently.
     pub credentials: Option<Translation>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+    use crate::model::practice::tests::{every_override_key_applies, example};
+
+    #[test]
+    fn every_key_of_a_state_table_replaces_the_practices_own_words() {
+        let base = example().translations[&Lang::Es].clone();
+        let n = every_override_key_applies(&base, |settings: StateText| {
+            let mut t = base.clone();
+            t.state.insert("NJ".to_string(), settings);
+            (t.in_state("NJ"), t.in_state("CA"))
+        });
+        assert!(n >= 10, "{n} keys");
+    }
+}
