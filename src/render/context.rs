@@ -316,6 +316,19 @@ impl PracticeContext {
         let clause = |key: &str, en: &Option<String>, given: Option<&Option<Translation>>| {
             paragraphs(text(key, en, given).as_ref())
         };
+        // Each clause in its paragraphs, in this language; the struct
+        // literal names every field, so a clause left out does not compile.
+        macro_rules! clauses {
+            ($($k:ident),*) => {
+                ClauseParagraphs {
+                    $($k: clause(
+                        concat!("clauses.", stringify!($k)),
+                        &p.clauses.$k,
+                        t.map(|t| &t.clauses.$k),
+                    ),)*
+                }
+            };
+        }
         let offices: Vec<Location> =
             p.locations.iter().filter(|l| l.state.get_ref() == state).map(located).collect();
         PracticeContext {
@@ -330,39 +343,15 @@ impl PracticeContext {
             video_only: offices.is_empty(),
             offices,
             per_clinician: names(&p.per_clinician),
-            clauses: ClauseParagraphs {
-                fees: clause("clauses.fees", &p.clauses.fees, t.map(|t| &t.clauses.fees)),
-                cancellation: clause(
-                    "clauses.cancellation",
-                    &p.clauses.cancellation,
-                    t.map(|t| &t.clauses.cancellation),
-                ),
-                supervision: clause(
-                    "clauses.supervision",
-                    &p.clauses.supervision,
-                    t.map(|t| &t.clauses.supervision),
-                ),
-                communication: clause(
-                    "clauses.communication",
-                    &p.clauses.communication,
-                    t.map(|t| &t.clauses.communication),
-                ),
-                emergency: clause(
-                    "clauses.emergency",
-                    &p.clauses.emergency,
-                    t.map(|t| &t.clauses.emergency),
-                ),
-                couples: clause(
-                    "clauses.couples",
-                    &p.clauses.couples,
-                    t.map(|t| &t.clauses.couples),
-                ),
-                records: clause(
-                    "clauses.records",
-                    &p.clauses.records,
-                    t.map(|t| &t.clauses.records),
-                ),
-            },
+            clauses: clauses!(
+                fees,
+                cancellation,
+                supervision,
+                communication,
+                emergency,
+                couples,
+                records
+            ),
             privacy,
             effective: p.effective,
             forms_version: p.forms_version.clone(),
