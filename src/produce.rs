@@ -238,8 +238,25 @@ pub struct Listing<'a> {
     plan: &'a Plan,
     files: &'a [Staged],
     from: &'a [Option<usize>],
-    /// Sorted by path: a file (an index into `files`) or a kept output.
-    entries: Vec<Result<usize, &'a Output>>,
+    /// Sorted by path.
+    entries: Vec<Entry<'a>>,
+}
+
+/// One output of a [`Listing`].
+enum Entry<'a> {
+    /// A file of this build: an index into its `files`.
+    File(usize),
+    /// An output kept from an earlier build.
+    Kept(&'a Output),
+}
+
+impl<'a> Entry<'a> {
+    fn path(&self, files: &'a [Staged]) -> &'a str {
+        match self {
+            Entry::File(i) => &files[*i].path,
+            Entry::Kept(o) => &o.path,
+        }
+    }
 }
 
 impl<'a> Listing<'a> {
@@ -250,23 +267,17 @@ impl<'a> Listing<'a> {
         from: &'a [Option<usize>],
         kept: &'a [Output],
     ) -> Listing<'a> {
-        let mut entries: Vec<Result<usize, &Output>> =
-            (0..files.len()).map(Ok).chain(kept.iter().map(Err)).collect();
-        fn path<'a>(files: &'a [Staged], e: &Result<usize, &'a Output>) -> &'a str {
-            match e {
-                Ok(i) => &files[*i].path,
-                Err(o) => &o.path,
-            }
-        }
-        entries.sort_by(|a, b| path(files, a).cmp(path(files, b)));
+        let mut entries: Vec<Entry<'a>> =
+            (0..files.len()).map(Entry::File).chain(kept.iter().map(Entry::Kept)).collect();
+        entries.sort_by(|a, b| a.path(files).cmp(b.path(files)));
         Listing { plan, files, from, entries }
     }
 
     /// What the manifest records of entry `e`.
-    fn output(&self, e: &Result<usize, &'a Output>) -> Cow<'a, Output> {
+    fn output(&self, e: &Entry<'a>) -> Cow<'a, Output> {
         let i = match e {
-            Ok(i) => *i,
-            Err(kept) => return Cow::Borrowed(*kept),
+            Entry::File(i) => *i,
+            Entry::Kept(kept) => return Cow::Borrowed(*kept),
         };
         let f = &self.files[i];
         let about = match self.from[i] {
